@@ -1,0 +1,142 @@
+"""The `Advisor` facade: load a rule book once, then answer messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor import rulebook
+from advisor.errors import Problem
+from advisor.matcher import Match, Matcher
+from advisor.models import Principle
+from advisor.normalise import pronoun
+from advisor.render import Choose, Renderer, first
+from advisor.safety import SafetyHit, check
+
+PRINCIPLES_PER_REPLY = 2
+
+
+@dataclass(frozen=True)
+class Advice:
+    """advisor's answer to one message."""
+
+    question: str
+    intent: str | None
+    """The intent id (a situation, small talk, or `safety`), or None when nothing fits."""
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...]
+    situations: tuple[str, ...]
+    safety: bool
+    rules: tuple[Principle, ...]
+    """The principles given, their advice in the user's pronoun."""
+    reply: str
+    follow_up: str | None
+    pronoun: str | None = None
+    match: Match | None = field(default=None, compare=False)
+    safety_hit: SafetyHit | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` object."""
+        return {
+            "question": self.question,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "alternatives": [
+                {"intent": i, "confidence": round(c, 3)} for i, c in self.alternatives
+            ],
+            "situations": list(self.situations),
+            "safety": self.safety,
+            "rules": [
+                {"id": p.id, "title": p.title, "advice": p.advice, "quote": p.quote,
+                 "source": p.source}
+                for p in self.rules
+            ],  # fmt: skip
+            "reply": self.reply,
+            "follow_up": self.follow_up,
+        }
+
+
+class Advisor:
+    """Answers dating questions from a rule book.
+
+    >>> Advisor().advise("he never called").intent
+    'went-silent'
+    """
+
+    def __init__(
+        self,
+        rules_dir: str | Path | None = None,
+        *,
+        threshold: float | None = None,
+        margin: float | None = None,
+    ) -> None:
+        self.book, self.warnings = rulebook.load(rules_dir)
+        self.matcher = Matcher(self.book, threshold=threshold, margin=margin)
+        self.renderer = Renderer(self.book)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Warnings found while loading the rule book."""
+        return list(self.warnings)
+
+    def advise(self, text: str, *, choose: Choose = first) -> Advice:
+        """Answer one message on its own."""
+        hit = check(text, self.book.safety, self.matcher.normaliser)
+        if hit is not None:
+            return Advice(text, "safety", 1.0, (), (), True, (), self.renderer.safety(hit), None,
+                          safety_hit=hit)  # fmt: skip
+        match = self.matcher.match(text)
+        who = pronoun(text, self.book.lexicon)
+        alternatives = tuple((c.intent, c.score) for c in match.alternatives)
+        if match.intent is None:
+            return Advice(text, None, match.confidence, alternatives, (), False, (),
+                          self.renderer.fallback(choose), None, who, match)  # fmt: skip
+        intent = self.book.intents[match.intent]
+        if intent.kind != "situation":
+            return Advice(text, intent.id, match.confidence, alternatives, (), False, (),
+                          self.renderer.smalltalk(intent, choose), None, who, match)  # fmt: skip
+        chosen, left_out = self.principles_for(match)
+        if match.ambiguous and match.alternatives:
+            second = self.book.intents[match.alternatives[0].intent]
+            follow_up: str | None = self.renderer.ambiguous(intent, second, who)
+            chosen = chosen[:1]
+        else:
+            follow_up = intent.follow_up.question if intent.follow_up else None
+            follow_up = self.renderer.mirror(follow_up, who) if follow_up else None
+        mirrored = tuple(self.mirrored(p, who) for p in chosen)
+        reply = self.renderer.situation_reply(match, chosen, who, follow_up, choose, left_out)
+        return Advice(text, intent.id, match.confidence, alternatives, match.situations, False,
+                      mirrored, reply, follow_up, who, match)  # fmt: skip
+
+    def principles_for(
+        self, match: Match, given: frozenset[str] = frozenset()
+    ) -> tuple[list[Principle], int]:
+        """The principles to give, in the order the message raised its situations.
+
+        A single situation gets its first two principles; a letter gets the first new
+        principle of each situation it raises, up to `max_situations`. Returns them and
+        how many situations were left out.
+        """
+        limit = self.book.settings.max_situations
+        situations = list(match.situations)
+        per = PRINCIPLES_PER_REPLY if len(situations) == 1 else 1
+        chosen: list[Principle] = []
+        for situation in situations[:limit]:
+            fresh = [
+                p for p in self.book.intents[situation].principles
+                if p not in given and all(p != c.id for c in chosen)
+            ]  # fmt: skip
+            chosen += [self.book.principles[p] for p in fresh[:per]]
+        return chosen, max(len(situations) - limit, 0)
+
+    def mirrored(self, principle: Principle, who: str | None) -> Principle:
+        """A principle with its title and advice in the user's pronoun; the quote untouched."""
+        return Principle(
+            principle.id,
+            self.renderer.mirror(principle.title, who),
+            self.renderer.advice(principle, who),
+            principle.quote,
+            principle.source,
+            principle.where,
+        )

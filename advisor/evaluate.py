@@ -1,0 +1,220 @@
+"""Measure a rule book: its own tests, cross-validation, an evaluation file, sweeps, coverage."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.engine import Advisor
+from advisor.errors import Problem, RuleError, Where
+from advisor.matcher import Matcher, Segment
+from advisor.models import Example, RuleBook
+from advisor.safety import check
+from advisor.yamlfile import YamlList, YamlMap, parse
+
+FOLDS = 5
+SPECIAL = {"out-of-scope": None, "safety": "safety"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One message with the intent it should reach (None: it should fall back)."""
+
+    text: str
+    expected: str | None
+    where: Where
+    forbidden: str | None = None
+    """For negation cases: the intent a careless matcher would wrongly pick."""
+    group: str = ""
+    """The eval file section it came from."""
+
+
+@dataclass
+class Scores:
+    """Predictions for a set of cases, and the figures derived from them."""
+
+    results: list[tuple[Case, str | None]] = field(default_factory=list)
+
+    def add(self, case: Case, predicted: str | None) -> None:
+        self.results.append((case, predicted))
+
+    def accuracy(self, groups: set[str] | None = None) -> tuple[int, int]:
+        """Correct and total, over the cases of the named groups (all when None)."""
+        chosen = [(c, p) for c, p in self.results if groups is None or c.group in groups]
+        return sum(c.expected == p for c, p in chosen), len(chosen)
+
+    def per_intent(self) -> dict[str, tuple[int, int, int]]:
+        """For each expected intent: true positives, times expected, times predicted."""
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for case, predicted in self.results:
+            key = case.expected or "(fallback)"
+            counts[key][1] += 1
+            counts[predicted or "(fallback)"][2] += 1
+            if case.expected == predicted:
+                counts[key][0] += 1
+        return {k: (v[0], v[1], v[2]) for k, v in sorted(counts.items())}
+
+    def confusions(self) -> list[tuple[str, str, int]]:
+        """The most frequent (expected, predicted) mistakes."""
+        pairs = Counter(
+            (c.expected or "(fallback)", p or "(fallback)") for c, p in self.results if c.expected != p
+        )
+        return [(a, b, n) for (a, b), n in pairs.most_common()]
+
+    def mistakes(self) -> list[tuple[Case, str | None]]:
+        """Every case the matcher got wrong."""
+        return [(c, p) for c, p in self.results if c.expected != p]
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read an evaluation file: sections named by intent, each a list of messages."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise RuleError([Problem(Where(name), f"cannot read the file: {err.strerror}")]) from None
+    value, problems = parse(data, name)
+    cases: list[Case] = []
+    if not isinstance(value, YamlMap):
+        problems.append(Problem(Where(name, 1), "an evaluation file is a mapping of sections",
+                                "write 'went-silent:' then a list of messages under it"))  # fmt: skip
+        raise RuleError(problems)
+    for section, items in value.items():
+        line = value.key_lines[section]
+        if not isinstance(items, YamlList):
+            problems.append(Problem(Where(name, line), f"'{section}' should be a list"))
+            continue
+        for item, item_line in zip(items, items.item_lines, strict=True):
+            where = Where(name, item_line)
+            if section == "negation" and isinstance(item, YamlMap):
+                text, expected, forbidden = item.get("text"), item.get("intent"), item.get("not")
+                if isinstance(text, str) and (expected is None or isinstance(expected, str)):
+                    cases.append(Case(text, expected, where, forbidden, section))
+                    continue
+            elif isinstance(item, str) and item.strip():
+                cases.append(Case(item, SPECIAL.get(section, section), where, None, section))
+                continue
+            problems.append(Problem(where, f"this item of '{section}' is not a message",
+                                    "write it as '- text'; negation items as text/intent/not"))  # fmt: skip
+    if any(not p.warning for p in problems):
+        raise RuleError(problems)
+    return cases
+
+
+def unknown_intents(cases: list[Case], book: RuleBook) -> list[Problem]:
+    """Cases naming intents the rule book does not have."""
+    known = set(book.intents) | {"safety"}
+    return [
+        Problem(c.where, f"the intent '{c.expected}' is not in the rule book")
+        for c in cases
+        if c.expected is not None and c.expected not in known
+    ]
+
+
+def predict(advisor: Advisor, cases: list[Case]) -> Scores:
+    """Run every case through the advisor."""
+    scores = Scores()
+    for case in cases:
+        scores.add(case, advisor.advise(case.text).intent)
+    return scores
+
+
+def cross_validate(book: RuleBook, folds: int = FOLDS) -> Scores:
+    """Predict each rule example with a matcher built without it (k-fold by position)."""
+    scores = Scores()
+    fold_of: dict[Example, int] = {}
+    for intent in book.intents.values():
+        for number, example in enumerate(intent.examples):
+            fold_of[example] = number % folds
+    for fold in range(folds):
+        matcher = Matcher(book, skip=lambda e, fold=fold: fold_of.get(e) == fold)  # type: ignore[misc]
+        for intent in book.intents.values():
+            for example in intent.examples:
+                if fold_of[example] == fold:
+                    expected = None if intent.kind == "out-of-scope" else intent.id
+                    case = Case(example.text, expected, example.where, group=intent.kind)
+                    scores.add(case, matcher.match(example.text).intent)
+    return scores
+
+
+def rule_tests(advisor: Advisor) -> list[Problem]:
+    """Every `tests:` phrasing that does not reach, or wrongly reaches, its situation."""
+    failures: list[Problem] = []
+    for intent in advisor.book.situations:
+        for example in intent.must_match:
+            got = advisor.advise(example.text).intent
+            if got != intent.id:
+                failures.append(Problem(example.where, f"'{example.text}' reached {got}, "
+                                        f"not {intent.id}", "add examples closer to it"))  # fmt: skip
+        for example in intent.must_not_match:
+            if advisor.advise(example.text).intent == intent.id:
+                failures.append(Problem(example.where, f"'{example.text}' reached {intent.id}",
+                                        "make the examples more specific"))  # fmt: skip
+    return failures
+
+
+def misrouted(book: RuleBook) -> list[Problem]:
+    """Warnings for rule examples that a matcher which never saw them sends elsewhere."""
+    return [
+        Problem(case.where, f"'{case.text}' is sent to {got or 'the fallback'} "
+                f"when left out of {case.expected}", "reword it or move it", warning=True)
+        for case, got in cross_validate(book).mistakes()
+        if case.group == "situation"
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """Accuracy and fallback at one threshold and margin."""
+
+    threshold: float
+    margin: float
+    accuracy: float
+    in_scope_fallback: float
+    out_of_scope_fallback: float
+
+
+def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
+    """How accuracy and fallback trade off over the confidence threshold and ambiguity margin."""
+    matcher = advisor.matcher
+    prepared: list[tuple[Case, tuple[Segment, list[Segment]] | None]] = []
+    for case in cases:
+        safe = check(case.text, advisor.book.safety, matcher.normaliser) is not None
+        prepared.append((case, None if safe else matcher.segments(case.text)))
+    rows: list[SweepRow] = []
+    for step in range(2, 13):
+        threshold = step * 0.05
+        for margin in (0.0, 0.02, 0.04, 0.06, 0.08):
+            correct = fallback_in = fallback_out = total_in = total_out = 0
+            for case, segments in prepared:
+                got = "safety" if segments is None else matcher.decide(
+                    *segments, threshold=threshold, margin=margin).intent  # fmt: skip
+                correct += got == case.expected
+                if case.expected is None:
+                    total_out += 1
+                    fallback_out += got is None
+                else:
+                    total_in += 1
+                    fallback_in += got is None
+            rows.append(SweepRow(threshold, margin, correct / max(len(cases), 1),
+                                 fallback_in / max(total_in, 1), fallback_out / max(total_out, 1)))  # fmt: skip
+    return rows
+
+
+def recommend(rows: list[SweepRow]) -> SweepRow:
+    """The row with the best accuracy; ties go to the least in-scope fallback, then the middle."""
+    return max(rows, key=lambda r: (round(r.accuracy, 4), -r.in_scope_fallback, -abs(r.margin - 0.04)))
+
+
+def coverage(book: RuleBook) -> tuple[dict[str, list[str]], list[str]]:
+    """Which principles each situation uses, and which principles nothing reaches."""
+    used: dict[str, list[str]] = {}
+    reached: set[str] = set()
+    for intent in book.situations:
+        names = list(intent.principles)
+        if intent.follow_up:
+            names += [p for a in intent.follow_up.answers for p in a.principles if p not in names]
+        used[intent.id] = names
+        reached.update(names)
+    return used, [p for p in book.principles if p not in reached]

@@ -1,0 +1,278 @@
+"""Match what a user wrote to the rule book's intents: explainable scores, fast retrieval."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from advisor.models import Example, Intent, RuleBook
+from advisor.normalise import Normaliser, sentences, stem
+
+KEYWORD_BONUS = 0.15
+OTHER_ROLE_PENALTY = 0.4
+EXAMPLE_WEIGHT = 0.4
+SECOND_EXAMPLE_WEIGHT = 0.1
+CENTROID_WEIGHT = 0.5
+FUZZY_WEIGHT = 0.0
+MAX_SENTENCES = 60
+CORRECTION_CUTOFF = 84
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One intent's score for a piece of text, with the evidence behind it."""
+
+    intent: str
+    score: float
+    example: Example | None
+    """The rule example closest to the text."""
+    shared: tuple[str, ...]
+    """Normalised words the text shares with that example."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence of a message and how it matched."""
+
+    text: str
+    question: bool
+    ranked: tuple[Candidate, ...]
+
+    @property
+    def top(self) -> Candidate | None:
+        """The best candidate, if any intent scored at all."""
+        return self.ranked[0] if self.ranked else None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on a whole message."""
+
+    intent: str | None
+    """The intent the message asks about most directly, or None to fall back."""
+    confidence: float
+    alternatives: tuple[Candidate, ...]
+    """Runners-up, best first."""
+    situations: tuple[str, ...]
+    """Every dating situation found, in the order the message raises them."""
+    ambiguous: bool
+    """True when the top two situations are too close to call."""
+    segments: tuple[Segment, ...]
+    """Each sentence's own match (a single sentence is one segment)."""
+
+
+class Matcher:
+    """Scores text against every intent's examples: TF-IDF retrieval, then fuzzy re-ranking."""
+
+    def __init__(
+        self,
+        book: RuleBook,
+        *,
+        threshold: float | None = None,
+        margin: float | None = None,
+        skip: Callable[[Example], bool] | None = None,
+    ) -> None:
+        self.book = book
+        self.threshold = book.settings.threshold if threshold is None else threshold
+        self.margin = book.settings.margin if margin is None else margin
+        self.normaliser = Normaliser(book.lexicon)
+        lex = book.lexicon
+        self._romance = frozenset(self._stems(lex.romance))
+        self._roles = frozenset(self._stems(lex.other_roles))
+        self._examples: list[tuple[Intent, Example, str, frozenset[str]]] = []
+        self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
+        self._keywords: list[tuple[str, tuple[str, ...]]] = []
+        for intent in book.intents.values():
+            for example in intent.examples:
+                if skip is not None and skip(example):
+                    continue
+                self._vocabulary.update(self.normaliser.words(example.text))
+                tokens = self.normaliser.tokens(example.text)
+                self._examples.append((intent, example, " ".join(tokens), _features(tokens)))
+            for keyword in intent.keywords:
+                self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
+        self._vocabulary = {w for w in self._vocabulary if w.isalpha()}
+        self._vocab_list = sorted(self._vocabulary)
+        self._corrections: dict[str, str] = {}
+        index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._idf = _idf([f for *_, f in self._examples])
+        for number, (*_, features) in enumerate(self._examples):
+            norm = math.sqrt(sum(self._idf[f] ** 2 for f in features)) or 1.0
+            for feature in features:
+                index[feature].append((number, self._idf[feature] / norm))
+        self._index = dict(index)
+        centroids: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for feature, postings in self._index.items():
+            for number, weight in postings:
+                centroids[self._examples[number][0].id][feature] += weight
+        centroid_index: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for intent_id, vector in centroids.items():
+            length = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+            for feature, weight in vector.items():
+                centroid_index[feature].append((intent_id, weight / length))
+        self._centroids = dict(centroid_index)
+
+    def _stems(self, words: frozenset[str]) -> list[str]:
+        return [t for w in words for t in self.normaliser.tokens(w)]
+
+    def correct(self, word: str) -> str:
+        """A word the rule book knows that a misspelt word was probably meant to be."""
+        if len(word) < 4 or word in self._vocabulary or not word.isalpha():
+            return word
+        found = self._corrections.get(word)
+        if found is None:
+            best = process.extractOne(
+                word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF
+            )
+            found = best[0] if best else word
+            if len(self._corrections) < 50_000:
+                self._corrections[word] = found
+        return found
+
+    def tokens(self, text: str) -> list[str]:
+        """The normalised, spelling-corrected tokens the matcher compares."""
+        return self.normaliser.tokens(text, self.correct)
+
+    def rank(self, text: str) -> list[Candidate]:
+        """Every intent that shares anything with the text, best first."""
+        tokens = self.tokens(text)
+        if not tokens:
+            return []
+        query = _features(tokens)
+        weights = {f: self._idf[f] for f in query if f in self._idf}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        scores: dict[int, float] = defaultdict(float)
+        for feature, weight in weights.items():
+            for number, example_weight in self._index.get(feature, ()):
+                scores[number] += weight / norm * example_weight
+        central: dict[str, float] = defaultdict(float)
+        for feature, weight in weights.items():
+            for intent_id, centroid_weight in self._centroids.get(feature, ()):
+                central[intent_id] += weight / norm * centroid_weight
+        best: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for number, score in scores.items():
+            best[self._examples[number][0].id].append((score, number))
+        joined = " ".join(tokens)
+        token_set = set(tokens)
+        gate = bool(token_set & self._roles) and not token_set & self._romance
+        ranked: list[Candidate] = []
+        for intent_id, found in best.items():
+            found.sort(reverse=True)
+            cosine, number = found[0]
+            second = found[1][0] if len(found) > 1 else 0.0
+            intent, example, example_text, features = self._examples[number]
+            fuzzy = fuzz.token_set_ratio(joined, example_text) / 100
+            score = (
+                EXAMPLE_WEIGHT * cosine
+                + SECOND_EXAMPLE_WEIGHT * second
+                + CENTROID_WEIGHT * central[intent_id]
+                + FUZZY_WEIGHT * fuzzy * min(1.0, cosine * 2)
+            )
+            if any(_contains(tokens, kw) for owner, kw in self._keywords if owner == intent_id):
+                score += KEYWORD_BONUS
+            if gate and intent.kind == "situation":
+                score *= OTHER_ROLE_PENALTY
+            shared = tuple(sorted(f for f in features & query if " " not in f))
+            ranked.append(Candidate(intent_id, min(score, 1.0), example, shared))
+        for owner, keyword in self._keywords:
+            if owner not in best and keyword and _contains(tokens, keyword):
+                ranked.append(Candidate(owner, KEYWORD_BONUS, None, keyword))
+        ranked.sort(key=lambda c: (-c.score, c.intent))
+        return ranked
+
+    def match(self, text: str) -> Match:
+        """Find the intent a message asks about, and every situation a letter raises."""
+        return self.decide(*self.segments(text))
+
+    def segments(self, text: str) -> tuple[Segment, list[Segment]]:
+        """The whole message and each of its sentences, ranked."""
+        parts = sentences(text)[:MAX_SENTENCES]
+        whole = Segment(text, any(q for _, q in parts), tuple(self.rank(text)[:5]))
+        if len(parts) < 2:
+            return whole, [whole]
+        return whole, [Segment(s, q, tuple(self.rank(s)[:5])) for s, q in parts]
+
+    def _kind(self, candidate: Candidate | None, threshold: float) -> str:
+        if candidate is None or candidate.score < threshold:
+            return ""
+        return self.book.intents[candidate.intent].kind
+
+    def decide(
+        self,
+        whole: Segment,
+        segments: list[Segment],
+        threshold: float | None = None,
+        margin: float | None = None,
+    ) -> Match:
+        """Turn ranked segments into a verdict; the threshold and margin may be overridden."""
+        threshold = self.threshold if threshold is None else threshold
+        margin = self.margin if margin is None else margin
+
+        def kind(candidate: Candidate | None) -> str:
+            return self._kind(candidate, threshold)
+
+        situations: list[str] = []
+        for segment in segments:
+            top = segment.top
+            if kind(top) == "situation" and top and top.intent not in situations:
+                situations.append(top.intent)
+        if kind(whole.top) == "situation" and whole.top and not situations:
+            situations.append(whole.top.intent)
+        ranked = list(whole.ranked)
+        if len(segments) > 1 and situations:
+            asked = [
+                s.top for s in segments if s.question and s.top and s.top.intent in situations
+            ]
+            chosen = max(asked or [s.top for s in segments if s.top and s.top.intent in situations],
+                         key=lambda c: c.score)  # fmt: skip
+            ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
+        elif len(segments) > 1 and kind(whole.top) in ("", "out-of-scope"):
+            small = [s.top for s in segments if kind(s.top) == "smalltalk" and s.top]
+            if small:
+                ranked = [small[0]] + [c for c in ranked if c.intent != small[0].intent]
+        top = ranked[0] if ranked else None
+        top_kind = kind(top)
+        if top is None or top_kind in ("", "out-of-scope"):
+            confidence = top.score if top and top_kind == "" else 0.0
+            alternatives = tuple(
+                c for c in ranked[:3] if self.book.intents[c.intent].kind == "situation"
+            )
+            return Match(None, confidence, alternatives, (), False, tuple(segments))
+        others = [c for c in ranked[1:] if self.book.intents[c.intent].kind != "out-of-scope"]
+        ambiguous = (
+            top_kind == "situation"
+            and len(situations) <= 1
+            and bool(others)
+            and kind(others[0]) == "situation"
+            and top.score - others[0].score < margin
+        )
+        if top_kind == "situation" and top.intent not in situations:
+            situations.insert(0, top.intent)
+        return Match(
+            top.intent, top.score, tuple(others[:3]), tuple(situations), ambiguous, tuple(segments)
+        )
+
+
+def _features(tokens: list[str]) -> frozenset[str]:
+    return frozenset(tokens) | frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def _idf(documents: list[frozenset[str]]) -> dict[str, float]:
+    counts: dict[str, int] = defaultdict(int)
+    for features in documents:
+        for feature in features:
+            counts[feature] += 1
+    total = len(documents)
+    return {f: math.log((total + 1) / (n + 1)) + 1.0 for f, n in counts.items()}
+
+
+def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return size > 0 and any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
+
+
+__all__ = ["Candidate", "Match", "Matcher", "Segment", "stem"]

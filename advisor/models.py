@@ -1,0 +1,182 @@
+"""The typed rule book: frozen dataclasses that the loader fills from `rules/`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.errors import Where
+
+
+@dataclass(frozen=True)
+class Principle:
+    """One piece of the column's wisdom."""
+
+    id: str
+    """Stable name other rules refer to, such as `give-your-number`."""
+    title: str
+    """A short heading, a few words."""
+    advice: str
+    """Two to four sentences in our own words, written about "he"; mirrored to the user's pronoun."""
+    quote: str
+    """A short verbatim line from the column, never changed."""
+    source: str
+    """Who said the quote: Jane, or the reader who wrote it."""
+    where: Where
+
+
+@dataclass(frozen=True)
+class Example:
+    """A phrasing a user might write, and where it was written."""
+
+    text: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One expected answer to a follow-up question."""
+
+    id: str
+    """Name of the answer, reported in `answered`."""
+    phrasings: tuple[Example, ...]
+    """Ways a user might give this answer ("I took his", "his", "yes")."""
+    principles: tuple[str, ...]
+    """Principles to give when the user answers this way."""
+    reply: str
+    """An optional sentence said before the principles."""
+    where: Where
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A question asked after a situation's advice, with the answers it expects."""
+
+    question: str
+    answers: tuple[Answer, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Something a user can write about: a dating situation or small talk."""
+
+    id: str
+    """Stable name, such as `went-silent` or `greeting`."""
+    kind: str
+    """`situation`, `smalltalk` or `out-of-scope`."""
+    title: str
+    """A short noun phrase naming it ("someone going quiet after you met")."""
+    description: str
+    """One sentence for authors: what belongs here."""
+    examples: tuple[Example, ...]
+    """Varied phrasings that should reach this intent."""
+    keywords: tuple[str, ...] = ()
+    """Optional phrases that strongly suggest this intent wherever they appear."""
+    principles: tuple[str, ...] = ()
+    """Principles to give, most important first."""
+    acknowledge: tuple[str, ...] = ()
+    """Opening sentences that show the situation was understood (small talk: the replies)."""
+    follow_up: FollowUp | None = None
+    """A question to ask next, if any."""
+    must_match: tuple[Example, ...] = ()
+    """Test phrasings that must reach this intent."""
+    must_not_match: tuple[Example, ...] = ()
+    """Test phrasings that must not reach this intent."""
+    where: Where = field(default_factory=lambda: Where(""))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A place to get help, labelled with the country it serves."""
+
+    kind: str
+    """`crisis`, `abuse`, `assault` or `youth`."""
+    country: str
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class SafetyCategory:
+    """One kind of danger and the patterns that recognise it."""
+
+    id: str
+    patterns: tuple[re.Pattern[str], ...]
+    resources: tuple[str, ...]
+    """Kinds of resource to show, in order."""
+    message: str
+    """The calm sentence that opens the reply."""
+
+
+@dataclass(frozen=True)
+class Safety:
+    """Everything about messages that must never get dating advice."""
+
+    categories: tuple[SafetyCategory, ...]
+    resources: tuple[Resource, ...]
+    emergency: str
+    trusted_person: str
+    resources_heading: str
+    plan_heading: str
+    plan: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words the normaliser rewrites, and words that mark context."""
+
+    contractions: dict[str, str]
+    """Contractions typed without an apostrophe ("dont"), expanded for matching and safety."""
+    shorthand: dict[str, str]
+    """Single words rewritten: misspellings, texting shorthand, slang, synonyms."""
+    phrases: dict[str, str]
+    """Phrases of several words rewritten to a canonical phrase."""
+    stopwords: frozenset[str]
+    negations: frozenset[str]
+    negation_breaks: frozenset[str]
+    romance: frozenset[str]
+    """Words that show a message is about dating."""
+    other_roles: frozenset[str]
+    """People a message may be about who are not dates (boss, landlord)."""
+    pronouns: dict[str, dict[str, str]]
+    """For `she` and `they`: how to rewrite the rule book's he/him/his words."""
+    pronoun_cues: dict[str, str]
+    """Words in a message that tell which pronoun the user uses."""
+
+
+@dataclass(frozen=True)
+class Replies:
+    """The sentences advisor says that belong to no situation."""
+
+    fallback: tuple[str, ...]
+    ambiguous: str
+    letter_more: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Matcher thresholds, tuned with `advise rules test --sweep`."""
+
+    threshold: float
+    margin: float
+    max_situations: int
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """A whole, validated rule book."""
+
+    root: str
+    principles: dict[str, Principle]
+    intents: dict[str, Intent]
+    safety: Safety
+    lexicon: Lexicon
+    replies: Replies
+    settings: Settings
+
+    @property
+    def situations(self) -> list[Intent]:
+        """The dating situations, in id order."""
+        return [i for i in self.intents.values() if i.kind == "situation"]

@@ -1,0 +1,136 @@
+"""Turn a match into words: replies, pronoun mirroring, safety replies and explanations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from advisor.matcher import Match
+from advisor.models import Intent, Principle, RuleBook
+from advisor.safety import SafetyHit
+
+Choose = Callable[[Sequence[str]], str]
+"""Picks one of several phrasings; the one-shot path always takes the first."""
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_THEY_VERBS = {
+    "is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't",
+    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't", "says": "say", "goes": "go",
+}  # fmt: skip
+_ADVERBS = {"always", "never", "only", "still", "just", "also", "really", "even", "truly"}
+
+
+def first(options: Sequence[str]) -> str:
+    """The first of several phrasings."""
+    return options[0]
+
+
+class Renderer:
+    """Writes every reply from the rule book's own sentences."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+
+    def mirror(self, text: str, pronoun: str | None) -> str:
+        """Rewrite advice written about "he" for the pronoun the user uses."""
+        table = self.book.lexicon.pronouns.get(pronoun or "he")
+        if not table:
+            return text
+        gaps = _WORD.split(text)
+        out: list[str] = [gaps[0]]
+        subject = False
+        for word, gap in zip(_WORD.findall(text), gaps[1:], strict=True):
+            lower = word.lower()
+            new = table.get(lower)
+            if new is None and subject:
+                agreed = _agree(lower)
+                new = agreed if agreed != lower else None
+            subject = pronoun == "they" and (
+                table.get(lower) == "they" or (subject and lower in _ADVERBS)
+            )
+            if new is not None:
+                word = new[0].upper() + new[1:] if word[0].isupper() else new
+            out += [word, gap]
+        return "".join(out)
+
+    def quote(self, principle: Principle) -> str:
+        """A principle's quote with its source, word for word."""
+        return self.book.replies.quote.format(quote=principle.quote, source=principle.source)
+
+    def advice(self, principle: Principle, pronoun: str | None) -> str:
+        """A principle's advice in the user's pronoun."""
+        return self.mirror(principle.advice, pronoun)
+
+    def situation_reply(
+        self,
+        match: Match,
+        chosen: Sequence[Principle],
+        pronoun: str | None,
+        follow_up: str | None,
+        choose: Choose = first,
+        left_out: int = 0,
+    ) -> str:
+        """Acknowledge, give each chosen principle, quote the first, and ask what comes next."""
+        assert match.intent is not None
+        intent = self.book.intents[match.intent]
+        lead = self.book.intents[match.situations[0]] if match.situations else intent
+        parts = [self.mirror(choose(lead.acknowledge), pronoun)]
+        parts += [self.advice(p, pronoun) for p in chosen]
+        if chosen:
+            parts.append(self.quote(chosen[0]))
+        if left_out:
+            parts.append(self.book.replies.letter_more.format(count=left_out))
+        if follow_up:
+            parts.append(follow_up)
+        return "\n\n".join(parts)
+
+    def ambiguous(self, first_intent: Intent, second: Intent, pronoun: str | None) -> str:
+        """The question that asks which of two situations the user means."""
+        text = self.book.replies.ambiguous.format(first=first_intent.title, second=second.title)
+        return self.mirror(text, pronoun)
+
+    def smalltalk(self, intent: Intent, choose: Choose = first) -> str:
+        """A small-talk reply; `{topics}` lists what advisor can help with."""
+        return choose(intent.acknowledge).format(topics=self.topics())
+
+    def topics(self) -> str:
+        """The situations advisor knows, one per line."""
+        return "\n".join(f"- {s.title}" for s in self.book.situations)
+
+    def fallback(self, choose: Choose = first) -> str:
+        """What advisor says when nothing fits."""
+        return choose(self.book.replies.fallback)
+
+    def safety(self, hit: SafetyHit) -> str:
+        """A calm reply that points to help and gives no dating advice."""
+        safety = self.book.safety
+        parts = [hit.category.message] if hit.category.message else []
+        kinds = hit.category.resources or ("emergency", "crisis")
+        if "emergency" in kinds and safety.emergency:
+            parts.append(safety.emergency)
+        lines = [
+            f"- {r.country}: {r.name}, {r.contact}"
+            for kind in kinds
+            for r in safety.resources
+            if r.kind == kind
+        ]
+        if lines:
+            parts.append("\n".join([safety.resources_heading, *lines]).strip())
+        if safety.trusted_person:
+            parts.append(safety.trusted_person)
+        if safety.plan:
+            parts.append("\n".join([safety.plan_heading, *(f"- {p}" for p in safety.plan)]).strip())
+        return "\n\n".join(parts)
+
+
+def _agree(verb: str) -> str:
+    """The plural form of a present-tense verb that followed "he"."""
+    if verb in _THEY_VERBS:
+        return _THEY_VERBS[verb]
+    if len(verb) > 3 and verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("sses", "shes", "ches", "xes")):
+        return verb[:-2]
+    if len(verb) > 2 and verb.endswith("s") and not verb.endswith(("ss", "us", "is")):
+        return verb[:-1]
+    return verb
