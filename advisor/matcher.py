@@ -18,6 +18,9 @@ EXAMPLE_WEIGHT = 0.4
 SECOND_EXAMPLE_WEIGHT = 0.1
 CENTROID_WEIGHT = 0.5
 FUZZY_WEIGHT = 0.0
+SMALLTALK_EXTRA = 0.25
+UNSEEN_WEIGHT = 1.0
+UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
 CORRECTION_CUTOFF = 84
 
@@ -81,7 +84,7 @@ class Matcher:
         self.margin = book.settings.margin if margin is None else margin
         self.normaliser = Normaliser(book.lexicon)
         lex = book.lexicon
-        self._romance = frozenset(self._stems(lex.romance))
+        self._romance = frozenset(self._stems(lex.romance | frozenset(lex.pronoun_cues)))
         self._roles = frozenset(self._stems(lex.other_roles))
         self._examples: list[tuple[Intent, Example, str, frozenset[str]]] = []
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
@@ -100,6 +103,7 @@ class Matcher:
         self._corrections: dict[str, str] = {}
         index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._idf = _idf([f for *_, f in self._examples])
+        self._unseen = math.log(len(self._examples) + 1) + 1.0
         for number, (*_, features) in enumerate(self._examples):
             norm = math.sqrt(sum(self._idf[f] ** 2 for f in features)) or 1.0
             for feature in features:
@@ -144,7 +148,10 @@ class Matcher:
             return []
         query = _features(tokens)
         weights = {f: self._idf[f] for f in query if f in self._idf}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        # Words the rule book has never seen still count towards the message's length, so a
+        # message mostly about something else scores low even when a few words are shared.
+        unknown = sum(1 for f in query if f not in self._idf and " " not in f)
+        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * self._unseen) ** 2) or 1.0
         scores: dict[int, float] = defaultdict(float)
         for feature, weight in weights.items():
             for number, example_weight in self._index.get(feature, ()):
@@ -158,7 +165,8 @@ class Matcher:
             best[self._examples[number][0].id].append((score, number))
         joined = " ".join(tokens)
         token_set = set(tokens)
-        gate = bool(token_set & self._roles) and not token_set & self._romance
+        anchored = bool(token_set & self._romance)
+        gate = bool(token_set & self._roles) and not anchored
         ranked: list[Candidate] = []
         for intent_id, found in best.items():
             found.sort(reverse=True)
@@ -174,8 +182,8 @@ class Matcher:
             )
             if any(_contains(tokens, kw) for owner, kw in self._keywords if owner == intent_id):
                 score += KEYWORD_BONUS
-            if gate and intent.kind == "situation":
-                score *= OTHER_ROLE_PENALTY
+            if intent.kind == "situation" and not anchored:
+                score *= OTHER_ROLE_PENALTY if gate else UNANCHORED_PENALTY
             shared = tuple(sorted(f for f in features & query if " " not in f))
             ranked.append(Candidate(intent_id, min(score, 1.0), example, shared))
         for owner, keyword in self._keywords:
@@ -197,9 +205,12 @@ class Matcher:
         return whole, [Segment(s, q, tuple(self.rank(s)[:5])) for s, q in parts]
 
     def _kind(self, candidate: Candidate | None, threshold: float) -> str:
-        if candidate is None or candidate.score < threshold:
+        if candidate is None:
             return ""
-        return self.book.intents[candidate.intent].kind
+        kind = self.book.intents[candidate.intent].kind
+        # Small talk must match nearly all of a message: "good night texts" is no goodbye.
+        needed = threshold + SMALLTALK_EXTRA if kind == "smalltalk" else threshold
+        return kind if candidate.score >= needed else ""
 
     def decide(
         self,

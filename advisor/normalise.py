@@ -20,13 +20,15 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": 
                          "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})  # fmt: skip
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NOT = re.compile(r"\b(won|can|shan|ain|\w+)n't\b")
-_IRREGULAR_NOT = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
+_NOT = re.compile(r"\b(\w+)n't\b")
+_IRREGULAR_NOT = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
 _SUFFIXES = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'m": " am"}
 _IS = re.compile(r"\b(he|she|it|that|there|what|who|where|how|here|everything)'s\b")
 _TOKEN = re.compile(r"[a-z0-9_]+|[.!?;,:]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _BREAK = frozenset(".!?;,:")
+_PERSONAL = frozenset({"i", "me", "myself", "he", "himself", "you", "yourself"})
+"""Pronouns are never negated: "he never called" negates the calling, not him."""
 
 
 def clean(text: str) -> str:
@@ -138,7 +140,7 @@ class Normaliser:
             if correct is not None:
                 word = correct(word)
             word = stem(word)
-            if scope or negated:
+            if (scope or negated) and word not in _PERSONAL:
                 word = "not_" + word
                 scope = max(scope - 1, 0)
             out.append(word)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from advisor.matcher import Match
 from advisor.models import Intent, Principle, RuleBook
 from advisor.safety import SafetyHit
+
+if TYPE_CHECKING:
+    from advisor.engine import Advice
 
 Choose = Callable[[Sequence[str]], str]
 """Picks one of several phrasings; the one-shot path always takes the first."""
@@ -134,3 +138,45 @@ def _agree(verb: str) -> str:
     if len(verb) > 2 and verb.endswith("s") and not verb.endswith(("ss", "us", "is")):
         return verb[:-1]
     return verb
+
+
+def explain(advice: Advice) -> str:
+    """Why advisor answered as it did: the match, its evidence and the runners-up."""
+    lines: list[str] = []
+    if advice.safety_hit is not None:
+        hit = advice.safety_hit
+        lines.append(f"safety: the words '{hit.matched}' match the '{hit.category.id}' rules,")
+        lines.append("so advisor gives help instead of dating advice.")
+        return "\n".join(lines)
+    lines.append(f"intent: {advice.intent or 'none (fallback)'}  confidence {advice.confidence:.2f}")
+    match = advice.match
+    if match is None:
+        return "\n".join(lines)
+    if match.ambiguous:
+        lines.append("ambiguous: the top two situations scored too close to call")
+    for number, segment in enumerate(match.segments, start=1):
+        top = segment.top
+        label = f"sentence {number}" if len(match.segments) > 1 else "message"
+        if top is None:
+            lines.append(f"{label}: no words in common with any rule")
+            continue
+        lines.append(f"{label}: {_clip(segment.text)!r} -> {top.intent} {top.score:.2f}")
+        if top.example is not None:
+            lines.append(f"  closest example: {top.example.text!r} ({top.example.where})")
+        if top.shared:
+            lines.append(f"  shared words: {', '.join(top.shared)}")
+        runners = ", ".join(f"{c.intent} {c.score:.2f}" for c in segment.ranked[1:4])
+        if runners:
+            lines.append(f"  runners-up: {runners}")
+    if advice.situations:
+        lines.append(f"situations, in order: {', '.join(advice.situations)}")
+    if advice.rules:
+        lines.append(f"principles given: {', '.join(p.id for p in advice.rules)}")
+    if advice.pronoun:
+        lines.append(f"pronoun: {advice.pronoun}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, size: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 3] + "..."

@@ -1,0 +1,273 @@
+"""The `advise` command: parse arguments, call the Python API, print, and map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from advisor import __version__
+from advisor.errors import AdvisorError, RuleError
+
+
+class ExitStatus(IntEnum):
+    """What `advise` exits with."""
+
+    OK = 0
+    FAILED = 1
+    """Rule tests failed, or `--strict` found warnings."""
+    USAGE = 2
+    RULES = 3
+    """The rule book did not load."""
+    INTERRUPTED = 130
+
+
+class _AskByDefault(TyperGroup):
+    """Treat `advise some words` as `advise ask some words`."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["ask", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_AskByDefault,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Dating advice drawn from an advice column, answered on this machine.\n\n"
+    'Example: advise "He didn\'t call after we exchanged numbers. Should I text him?"',
+)
+rules_app = typer.Typer(
+    add_completion=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Check, test and measure a rule book.",
+)
+app.add_typer(rules_app, name="rules")
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Use the rule book in this folder instead of the bundled one."),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", hidden=True)]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"advise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Dating advice drawn from an advice column, answered on this machine.
+
+    Ask a question in your own words, or paste a whole letter with `advise -`.
+
+    Example: advise "He didn't call after we exchanged numbers. Should I text him?"
+    """
+
+
+def _fail(err: Exception, debug: bool) -> NoReturn:
+    if debug:
+        raise err
+    if isinstance(err, RuleError):
+        typer.echo(f"advise: the rule book did not load ({len(err.problems)} problem(s)):", err=True)
+        typer.echo(str(err), err=True)
+        raise typer.Exit(ExitStatus.RULES)
+    typer.echo(f"advise: {err}", err=True)
+    raise typer.Exit(ExitStatus.USAGE)
+
+
+def _read_question(words: list[str]) -> str:
+    if words == ["-"]:
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    return " ".join(words)
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        list[str] | None,
+        typer.Argument(help="Your question, in your own words; '-' reads it from standard input."),
+    ] = None,
+    *,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also say why: matched phrases, scores, runners-up.")
+    ] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Answer one question (the default command: `advise QUESTION` is `advise ask QUESTION`).
+
+    Example: advise "he never called, should I text him?"
+    """
+    from advisor.engine import Advisor
+    from advisor.render import explain as explanation
+
+    text = _read_question(question or [])
+    if not text.strip():
+        typer.echo(
+            'advise: the question is empty; write it after the command, as in advise "he never '
+            'called", or pipe a letter into advise -',
+            err=True,
+        )
+        raise typer.Exit(ExitStatus.USAGE)
+    try:
+        advice = Advisor(rules).advise(text)
+    except AdvisorError as err:
+        _fail(err, debug)
+    if as_json:
+        data = advice.to_dict()
+        if explain:
+            data["explanation"] = explanation(advice)
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(advice.reply)
+    if explain:
+        typer.echo("\n" + explanation(advice))
+
+
+def _load(rules_dir: Path | None, debug: bool):  # type: ignore[no-untyped-def]
+    from advisor.engine import Advisor
+
+    try:
+        return Advisor(rules_dir)
+    except AdvisorError as err:
+        _fail(err, debug)
+
+
+@rules_app.command("check")
+def rules_check(
+    folder: Annotated[
+        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
+    ] = None,
+    *,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Validate a rule book and report every problem at once, with file and line.
+
+    Example: advise rules check rules/
+    """
+    from advisor import report, rulebook
+    from advisor.evaluate import misrouted
+
+    book, found = rulebook.check(folder)
+    if book is not None and not any(not p.warning for p in found):
+        found = found + misrouted(book)
+    if found:
+        typer.echo(report.problems(found))
+    if book is None or any(not p.warning for p in found):
+        errors = sum(not p.warning for p in found)
+        typer.echo(f"{folder or 'rules'}: {errors} error(s); the rule book does not load", err=True)
+        raise typer.Exit(ExitStatus.RULES)
+    typer.echo(report.summary(book, found))
+    if strict and found:
+        raise typer.Exit(ExitStatus.FAILED)
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: Annotated[
+        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
+    ] = None,
+    *,
+    eval_file: Annotated[
+        Path | None,
+        typer.Option("--eval", help="An evaluation file of messages and the intents they should reach."),
+    ] = None,
+    sweep: Annotated[
+        bool, typer.Option("--sweep", help="Show accuracy and fallback over threshold and margin.")
+    ] = False,
+    show_mistakes: Annotated[
+        bool, typer.Option("--mistakes", help="List every message the matcher got wrong.")
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Run the rule book's own tests, cross-validate its examples, and score an evaluation file.
+
+    Example: advise rules test --eval tests/eval.yaml --sweep
+    """
+    from advisor import evaluate, report
+
+    advisor = _load(folder, debug)
+    failures = evaluate.rule_tests(advisor)
+    typer.echo(f"rule tests: {'all pass' if not failures else f'{len(failures)} failed'}")
+    if failures:
+        typer.echo(report.problems(failures))
+    folds = evaluate.cross_validate(advisor.book)
+    typer.echo("")
+    typer.echo(report.scores(f"cross-validation over the examples ({evaluate.FOLDS} folds)",
+                             folds, advisor.book))  # fmt: skip
+    if show_mistakes:
+        typer.echo(report.mistakes(folds))
+    cases = []
+    if eval_file is not None:
+        try:
+            cases = evaluate.load_cases(eval_file)
+        except AdvisorError as err:
+            _fail(err, debug)
+        unknown = evaluate.unknown_intents(cases, advisor.book)
+        if unknown:
+            _fail(RuleError(unknown), debug)
+        result = evaluate.predict(advisor, cases)
+        typer.echo("")
+        typer.echo(report.scores(f"evaluation file {eval_file} ({len(cases)} messages)",
+                                 result, advisor.book))  # fmt: skip
+        if show_mistakes:
+            typer.echo(report.mistakes(result))
+    if sweep:
+        settings = advisor.book.settings
+        rows = evaluate.sweep(advisor, cases or [c for c, _ in folds.results])
+        typer.echo("")
+        typer.echo(report.sweep(rows, settings.threshold, settings.margin))
+    if failures:
+        raise typer.Exit(ExitStatus.FAILED)
+
+
+@rules_app.command("coverage")
+def rules_coverage(
+    folder: Annotated[
+        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
+    ] = None,
+    *,
+    debug: DebugOption = False,
+) -> None:
+    """Show which principles each situation uses, and which principles nothing reaches.
+
+    Example: advise rules coverage
+    """
+    from advisor import evaluate, report
+
+    advisor = _load(folder, debug)
+    typer.echo(report.coverage(*evaluate.coverage(advisor.book)))
+
+
+def main() -> None:
+    """Entry point: run the app, turning Ctrl-C and a closed pipe into quiet exits."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # Someone closed the pipe (advise ... | head): leave quietly, without a second error.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitStatus.OK)

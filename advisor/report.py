@@ -1,0 +1,111 @@
+"""Plain-text reports for the rule-book tools: check, test and coverage."""
+
+from __future__ import annotations
+
+from advisor.errors import Problem
+from advisor.evaluate import Scores, SweepRow, recommend
+from advisor.models import RuleBook
+
+
+def problems(found: list[Problem]) -> str:
+    """Every problem, errors first, each with its place and hint."""
+    ordered = sorted(found, key=lambda p: (p.warning, p.where.file, p.where.line))
+    return "\n".join(str(p) for p in ordered)
+
+
+def summary(book: RuleBook, found: list[Problem]) -> str:
+    """One line saying what the rule book holds and whether it is sound."""
+    errors = sum(not p.warning for p in found)
+    warnings = len(found) - errors
+    examples = sum(len(i.examples) for i in book.situations)
+    state = f"{errors} error(s)" if errors else "OK"
+    return (
+        f"{book.root}: {len(book.situations)} situations, {len(book.principles)} principles, "
+        f"{examples} example phrasings: {state}, {warnings} warning(s)"
+    )
+
+
+def _percent(correct: int, total: int) -> str:
+    return f"{correct}/{total} ({100 * correct / total:.1f}%)" if total else "0/0"
+
+
+def scores(title: str, result: Scores, book: RuleBook) -> str:
+    """Accuracy overall and per intent, precision and recall, confusions and fallback rate."""
+    lines = [title]
+    situations = {i.id for i in book.situations}
+    lines.append(f"  top-1 accuracy, all messages: {_percent(*result.accuracy())}")
+    in_scope = [(c, p) for c, p in result.results if c.expected in situations]
+    if in_scope:
+        correct = sum(c.expected == p for c, p in in_scope)
+        lines.append(f"  top-1 accuracy, situations:   {_percent(correct, len(in_scope))}")
+        fallback = sum(p is None for _, p in in_scope)
+        lines.append(f"  fallback rate, situations:    {_percent(fallback, len(in_scope))}")
+    out = [(c, p) for c, p in result.results if c.expected is None]
+    if out:
+        lines.append(f"  out of scope falling back:    {_percent(sum(p is None for _, p in out), len(out))}")
+    safety = [(c, p) for c, p in result.results if c.expected == "safety"]
+    if safety:
+        lines.append(f"  safety messages caught:       {_percent(sum(p == 'safety' for _, p in safety), len(safety))}")
+    alarms = sum(p == "safety" and c.expected != "safety" for c, p in result.results)
+    lines.append(f"  safety false alarms:          {alarms}")
+    negation = [(c, p) for c, p in result.results if c.forbidden]
+    if negation:
+        lines.append(f"  negation cases right:         {_percent(sum(c.expected == p for c, p in negation), len(negation))}")
+    lines.append("")
+    lines.append(f"  {'intent':24} {'recall':>14} {'precision':>14}")
+    for intent, (hits, expected, predicted) in result.per_intent().items():
+        if expected:
+            recall = _percent(hits, expected)
+            precision = _percent(hits, predicted) if predicted else "-"
+            lines.append(f"  {intent:24} {recall:>14} {precision:>14}")
+    confusions = result.confusions()
+    if confusions:
+        lines.append("")
+        lines.append("  most confused (expected -> got):")
+        lines += [f"    {a} -> {b}: {n}" for a, b, n in confusions[:10]]
+    return "\n".join(lines)  # fmt: skip
+
+
+def mistakes(result: Scores, limit: int = 40) -> str:
+    """The messages the matcher got wrong, with where they were written."""
+    wrong = result.mistakes()
+    lines = [f"  {c.where}: {c.text[:70]!r} expected {c.expected}, got {p}" for c, p in wrong[:limit]]
+    if len(wrong) > limit:
+        lines.append(f"  ... and {len(wrong) - limit} more")
+    return "\n".join(lines)
+
+
+def sweep(rows: list[SweepRow], threshold: float, margin: float) -> str:
+    """The threshold and margin trade-off, with the current and recommended settings marked."""
+    best = recommend(rows)
+    lines = [
+        "sweep (accuracy over all messages; fallback rates in and out of scope)",
+        f"  {'threshold':>9} {'margin':>7} {'accuracy':>9} {'in-scope fb':>12} {'out-scope fb':>13}",
+    ]
+    for row in rows:
+        marks = ""
+        if abs(row.threshold - threshold) < 1e-9 and abs(row.margin - margin) < 1e-9:
+            marks += " current"
+        if row is best:
+            marks += " recommended"
+        lines.append(
+            f"  {row.threshold:9.2f} {row.margin:7.2f} {row.accuracy:9.1%} "
+            f"{row.in_scope_fallback:12.1%} {row.out_of_scope_fallback:13.1%}{marks}"
+        )
+    lines.append(
+        f"recommended: threshold {best.threshold:.2f}, margin {best.margin:.2f} "
+        "(set them under settings: in replies.yaml)"
+    )
+    return "\n".join(lines)
+
+
+def coverage(used: dict[str, list[str]], unreached: list[str]) -> str:
+    """Which principles each situation gives, and which nothing reaches."""
+    lines = ["principles each situation gives (follow-up answers included):"]
+    for situation, names in used.items():
+        lines.append(f"  {situation}: {', '.join(names)}")
+    if unreached:
+        lines.append(f"principles nothing reaches: {', '.join(unreached)}")
+    else:
+        lines.append("every principle is reached by at least one situation")
+    return "\n".join(lines)
