@@ -1,4 +1,4 @@
-"""The `advise` command: parse arguments, call the Python API, print, and map errors to exit codes."""
+"""The `advise` command: parse arguments, call the API, print, turn errors into exit codes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import json
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from advisor import __version__
+from advisor.engine import Advisor
 from advisor.errors import AdvisorError, RuleError
 
 
@@ -30,7 +31,7 @@ class ExitStatus(IntEnum):
 class _AskByDefault(TyperGroup):
     """Treat `advise some words` as `advise ask some words`."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["ask", *args]
         return super().parse_args(ctx, args)
@@ -85,7 +86,9 @@ def _fail(err: Exception, debug: bool) -> NoReturn:
     if debug:
         raise err
     if isinstance(err, RuleError):
-        typer.echo(f"advise: the rule book did not load ({len(err.problems)} problem(s)):", err=True)
+        typer.echo(
+            f"advise: the rule book did not load ({len(err.problems)} problem(s)):", err=True
+        )
         typer.echo(str(err), err=True)
         raise typer.Exit(ExitStatus.RULES)
     typer.echo(f"advise: {err}", err=True)
@@ -116,7 +119,6 @@ def ask(
 
     Example: advise "he never called, should I text him?"
     """
-    from advisor.engine import Advisor
     from advisor.render import explain as explanation
 
     text = _read_question(question or [])
@@ -142,9 +144,7 @@ def ask(
         typer.echo("\n" + explanation(advice))
 
 
-def _load(rules_dir: Path | None, debug: bool):  # type: ignore[no-untyped-def]
-    from advisor.engine import Advisor
-
+def _load(rules_dir: Path | None, debug: bool) -> Advisor:
     try:
         return Advisor(rules_dir)
     except AdvisorError as err:
@@ -188,7 +188,9 @@ def rules_test(
     *,
     eval_file: Annotated[
         Path | None,
-        typer.Option("--eval", help="An evaluation file of messages and the intents they should reach."),
+        typer.Option(
+            "--eval", help="An evaluation file of messages and the intents they should reach."
+        ),
     ] = None,
     sweep: Annotated[
         bool, typer.Option("--sweep", help="Show accuracy and fallback over threshold and margin.")
@@ -211,8 +213,11 @@ def rules_test(
         typer.echo(report.problems(failures))
     folds = evaluate.cross_validate(advisor.book)
     typer.echo("")
-    typer.echo(report.scores(f"cross-validation over the examples ({evaluate.FOLDS} folds)",
-                             folds, advisor.book))  # fmt: skip
+    typer.echo(
+        report.scores(
+            f"cross-validation over the examples ({evaluate.FOLDS} folds)", folds, advisor.book
+        )
+    )
     if show_mistakes:
         typer.echo(report.mistakes(folds))
     cases = []
@@ -226,8 +231,11 @@ def rules_test(
             _fail(RuleError(unknown), debug)
         result = evaluate.predict(advisor, cases)
         typer.echo("")
-        typer.echo(report.scores(f"evaluation file {eval_file} ({len(cases)} messages)",
-                                 result, advisor.book))  # fmt: skip
+        typer.echo(
+            report.scores(
+                f"evaluation file {eval_file} ({len(cases)} messages)", result, advisor.book
+            )
+        )
         if show_mistakes:
             typer.echo(report.mistakes(result))
     if sweep:

@@ -48,10 +48,15 @@ class Advice:
             "situations": list(self.situations),
             "safety": self.safety,
             "rules": [
-                {"id": p.id, "title": p.title, "advice": p.advice, "quote": p.quote,
-                 "source": p.source}
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "advice": p.advice,
+                    "quote": p.quote,
+                    "source": p.source,
+                }
                 for p in self.rules
-            ],  # fmt: skip
+            ],
             "reply": self.reply,
             "follow_up": self.follow_up,
         }
@@ -84,18 +89,50 @@ class Advisor:
         """Answer one message on its own."""
         hit = check(text, self.book.safety, self.matcher.normaliser)
         if hit is not None:
-            return Advice(text, "safety", 1.0, (), (), True, (), self.renderer.safety(hit), None,
-                          safety_hit=hit)  # fmt: skip
+            return Advice(
+                text,
+                "safety",
+                1.0,
+                (),
+                (),
+                True,
+                (),
+                self.renderer.safety(hit),
+                None,
+                safety_hit=hit,
+            )
         match = self.matcher.match(text)
         who = pronoun(text, self.book.lexicon)
         alternatives = tuple((c.intent, c.score) for c in match.alternatives)
         if match.intent is None:
-            return Advice(text, None, match.confidence, alternatives, (), False, (),
-                          self.renderer.fallback(choose), None, who, match)  # fmt: skip
+            return Advice(
+                text,
+                None,
+                match.confidence,
+                alternatives,
+                (),
+                False,
+                (),
+                self.renderer.fallback(choose),
+                None,
+                who,
+                match,
+            )
         intent = self.book.intents[match.intent]
         if intent.kind != "situation":
-            return Advice(text, intent.id, match.confidence, alternatives, (), False, (),
-                          self.renderer.smalltalk(intent, choose), None, who, match)  # fmt: skip
+            return Advice(
+                text,
+                intent.id,
+                match.confidence,
+                alternatives,
+                (),
+                False,
+                (),
+                self.renderer.smalltalk(intent, choose),
+                None,
+                who,
+                match,
+            )
         chosen, left_out = self.principles_for(match)
         if match.ambiguous and match.alternatives:
             second = self.book.intents[match.alternatives[0].intent]
@@ -106,8 +143,19 @@ class Advisor:
             follow_up = self.renderer.mirror(follow_up, who) if follow_up else None
         mirrored = tuple(self.mirrored(p, who) for p in chosen)
         reply = self.renderer.situation_reply(match, chosen, who, follow_up, choose, left_out)
-        return Advice(text, intent.id, match.confidence, alternatives, match.situations, False,
-                      mirrored, reply, follow_up, who, match)  # fmt: skip
+        return Advice(
+            text,
+            intent.id,
+            match.confidence,
+            alternatives,
+            match.situations,
+            False,
+            mirrored,
+            reply,
+            follow_up,
+            who,
+            match,
+        )
 
     def principles_for(
         self, match: Match, given: frozenset[str] = frozenset()
@@ -124,9 +172,10 @@ class Advisor:
         chosen: list[Principle] = []
         for situation in situations[:limit]:
             fresh = [
-                p for p in self.book.intents[situation].principles
+                p
+                for p in self.book.intents[situation].principles
                 if p not in given and all(p != c.id for c in chosen)
-            ]  # fmt: skip
+            ]
             chosen += [self.book.principles[p] for p in fresh[:per]]
         return chosen, max(len(situations) - limit, 0)
 

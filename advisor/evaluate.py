@@ -58,7 +58,9 @@ class Scores:
     def confusions(self) -> list[tuple[str, str, int]]:
         """The most frequent (expected, predicted) mistakes."""
         pairs = Counter(
-            (c.expected or "(fallback)", p or "(fallback)") for c, p in self.results if c.expected != p
+            (c.expected or "(fallback)", p or "(fallback)")
+            for c, p in self.results
+            if c.expected != p
         )
         return [(a, b, n) for (a, b), n in pairs.most_common()]
 
@@ -77,8 +79,13 @@ def load_cases(path: Path) -> list[Case]:
     value, problems = parse(data, name)
     cases: list[Case] = []
     if not isinstance(value, YamlMap):
-        problems.append(Problem(Where(name, 1), "an evaluation file is a mapping of sections",
-                                "write 'went-silent:' then a list of messages under it"))  # fmt: skip
+        problems.append(
+            Problem(
+                Where(name, 1),
+                "an evaluation file is a mapping of sections",
+                "write 'went-silent:' then a list of messages under it",
+            )
+        )
         raise RuleError(problems)
     for section, items in value.items():
         line = value.key_lines[section]
@@ -95,8 +102,13 @@ def load_cases(path: Path) -> list[Case]:
             elif isinstance(item, str) and item.strip():
                 cases.append(Case(item, SPECIAL.get(section, section), where, None, section))
                 continue
-            problems.append(Problem(where, f"this item of '{section}' is not a message",
-                                    "write it as '- text'; negation items as text/intent/not"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    f"this item of '{section}' is not a message",
+                    "write it as '- text'; negation items as text/intent/not",
+                )
+            )
     if any(not p.warning for p in problems):
         raise RuleError(problems)
     return cases
@@ -128,7 +140,8 @@ def cross_validate(book: RuleBook, folds: int = FOLDS) -> Scores:
         for number, example in enumerate(intent.examples):
             fold_of[example] = number % folds
     for fold in range(folds):
-        matcher = Matcher(book, skip=lambda e, fold=fold: fold_of.get(e) == fold)  # type: ignore[misc]
+        held_out = {e for e, f in fold_of.items() if f == fold}
+        matcher = Matcher(book, skip=held_out.__contains__)
         for intent in book.intents.values():
             for example in intent.examples:
                 if fold_of[example] == fold:
@@ -145,23 +158,37 @@ def rule_tests(advisor: Advisor) -> list[Problem]:
         for example in intent.must_match:
             got = advisor.advise(example.text).intent
             if got != intent.id:
-                failures.append(Problem(example.where, f"'{example.text}' reached {got}, "
-                                        f"not {intent.id}", "add examples closer to it"))  # fmt: skip
+                failures.append(
+                    Problem(
+                        example.where,
+                        f"'{example.text}' reached {got}, not {intent.id}",
+                        "add examples closer to it",
+                    )
+                )
         for example in intent.must_not_match:
             if advisor.advise(example.text).intent == intent.id:
-                failures.append(Problem(example.where, f"'{example.text}' reached {intent.id}",
-                                        "make the examples more specific"))  # fmt: skip
+                failures.append(
+                    Problem(
+                        example.where,
+                        f"'{example.text}' reached {intent.id}",
+                        "make the examples more specific",
+                    )
+                )
     return failures
 
 
 def misrouted(book: RuleBook) -> list[Problem]:
     """Warnings for rule examples that a matcher which never saw them sends elsewhere."""
     return [
-        Problem(case.where, f"'{case.text}' is sent to {got or 'the fallback'} "
-                f"when left out of {case.expected}", "reword it or move it", warning=True)
+        Problem(
+            case.where,
+            f"'{case.text}' is sent to {got or 'the fallback'} when left out of {case.expected}",
+            "reword it or move it",
+            warning=True,
+        )
         for case, got in cross_validate(book).mistakes()
         if case.group == "situation"
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)
@@ -188,8 +215,11 @@ def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
         for margin in (0.0, 0.02, 0.04, 0.06, 0.08):
             correct = fallback_in = fallback_out = total_in = total_out = 0
             for case, segments in prepared:
-                got = "safety" if segments is None else matcher.decide(
-                    *segments, threshold=threshold, margin=margin).intent  # fmt: skip
+                got = (
+                    "safety"
+                    if segments is None
+                    else matcher.decide(*segments, threshold=threshold, margin=margin).intent
+                )
                 correct += got == case.expected
                 if case.expected is None:
                     total_out += 1
@@ -197,14 +227,23 @@ def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
                 else:
                     total_in += 1
                     fallback_in += got is None
-            rows.append(SweepRow(threshold, margin, correct / max(len(cases), 1),
-                                 fallback_in / max(total_in, 1), fallback_out / max(total_out, 1)))  # fmt: skip
+            rows.append(
+                SweepRow(
+                    threshold,
+                    margin,
+                    correct / max(len(cases), 1),
+                    fallback_in / max(total_in, 1),
+                    fallback_out / max(total_out, 1),
+                )
+            )
     return rows
 
 
 def recommend(rows: list[SweepRow]) -> SweepRow:
     """The row with the best accuracy; ties go to the least in-scope fallback, then the middle."""
-    return max(rows, key=lambda r: (round(r.accuracy, 4), -r.in_scope_fallback, -abs(r.margin - 0.04)))
+    return max(
+        rows, key=lambda r: (round(r.accuracy, 4), -r.in_scope_fallback, -abs(r.margin - 0.04))
+    )
 
 
 def coverage(book: RuleBook) -> tuple[dict[str, list[str]], list[str]]:

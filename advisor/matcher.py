@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -151,7 +152,12 @@ class Matcher:
         # Words the rule book has never seen still count towards the message's length, so a
         # message mostly about something else scores low even when a few words are shared.
         unknown = sum(1 for f in query if f not in self._idf and " " not in f)
-        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * self._unseen) ** 2) or 1.0
+        norm = (
+            math.sqrt(
+                sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * self._unseen) ** 2
+            )
+            or 1.0
+        )
         scores: dict[int, float] = defaultdict(float)
         for feature, weight in weights.items():
             for number, example_weight in self._index.get(feature, ()):
@@ -233,13 +239,16 @@ class Matcher:
                 situations.append(top.intent)
         if kind(whole.top) == "situation" and whole.top and not situations:
             situations.append(whole.top.intent)
-        ranked = list(whole.ranked)
+        # Small talk below its stricter bar is no candidate at all.
+        ranked = [
+            c for c in whole.ranked if kind(c) or self.book.intents[c.intent].kind != "smalltalk"
+        ]
         if len(segments) > 1 and situations:
-            asked = [
-                s.top for s in segments if s.question and s.top and s.top.intent in situations
-            ]
-            chosen = max(asked or [s.top for s in segments if s.top and s.top.intent in situations],
-                         key=lambda c: c.score)  # fmt: skip
+            asked = [s.top for s in segments if s.question and s.top and s.top.intent in situations]
+            chosen = max(
+                asked or [s.top for s in segments if s.top and s.top.intent in situations],
+                key=lambda c: c.score,
+            )
             ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
         elif len(segments) > 1 and kind(whole.top) in ("", "out-of-scope"):
             small = [s.top for s in segments if kind(s.top) == "smalltalk" and s.top]
@@ -269,7 +278,7 @@ class Matcher:
 
 
 def _features(tokens: list[str]) -> frozenset[str]:
-    return frozenset(tokens) | frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    return frozenset(tokens) | frozenset(f"{a} {b}" for a, b in pairwise(tokens))
 
 
 def _idf(documents: list[frozenset[str]]) -> dict[str, float]:
@@ -283,7 +292,9 @@ def _idf(documents: list[frozenset[str]]) -> dict[str, float]:
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
-    return size > 0 and any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
+    return size > 0 and any(
+        tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)
+    )
 
 
 __all__ = ["Candidate", "Match", "Matcher", "Segment", "stem"]

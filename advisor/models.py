@@ -17,7 +17,7 @@ class Principle:
     title: str
     """A short heading, a few words."""
     advice: str
-    """Two to four sentences in our own words, written about "he"; mirrored to the user's pronoun."""
+    """Two to four sentences in our own words, written about "he" and mirrored for the user."""
     quote: str
     """A short verbatim line from the column, never changed."""
     source: str

@@ -1,4 +1,4 @@
-"""Text normalisation: clean, expand, rewrite, stem and mark negation, the same for rules and users."""
+"""Text normalisation: clean, expand, rewrite, stem and mark negation, for rules and users alike."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ NEGATION_SCOPE = 3
 """How many content words after "not" or "never" count as negated."""
 
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "`": "'",
-                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})  # fmt: skip
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NOT = re.compile(r"\b(\w+)n't\b")
@@ -78,17 +87,26 @@ class Normaliser:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._short = {word: self._resolve(word) for word in lexicon.shorthand}
         self._table = {
             tuple(self._shorthand(k)): self._shorthand(v) for k, v in lexicon.phrases.items()
         }
         self._longest = max((len(k) for k in self._table), default=0)
 
+    def _resolve(self, word: str) -> str:
+        """Follow shorthand chains (bf -> boyfriend -> partner) to their end."""
+        seen = {word}
+        result = self.lexicon.shorthand[word]
+        while result in self.lexicon.shorthand and result not in seen:
+            seen.add(result)
+            result = self.lexicon.shorthand[result]
+        return result
+
     def _shorthand(self, text: str) -> list[str]:
         words: list[str] = []
-        lex = self.lexicon
         for token in _TOKEN.findall(expand(text)):
-            for word in lex.contractions.get(token, token).split():
-                words.extend(lex.shorthand.get(word, word).split())
+            for word in self.lexicon.contractions.get(token, token).split():
+                words.extend(self._short.get(word, word).split())
         return words
 
     def plain(self, text: str) -> str:

@@ -18,9 +18,17 @@ Choose = Callable[[Sequence[str]], str]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _THEY_VERBS = {
-    "is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't",
-    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't", "says": "say", "goes": "go",
-}  # fmt: skip
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "doesn't": "don't",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+    "says": "say",
+    "goes": "go",
+}
 _ADVERBS = {"always", "never", "only", "still", "just", "also", "really", "even", "truly"}
 
 
@@ -46,7 +54,7 @@ class Renderer:
         for word, gap in zip(_WORD.findall(text), gaps[1:], strict=True):
             lower = word.lower()
             new = table.get(lower)
-            if new is None and subject:
+            if new is None and subject and lower not in _ADVERBS:
                 agreed = _agree(lower)
                 new = agreed if agreed != lower else None
             subject = pronoun == "they" and (
@@ -148,7 +156,9 @@ def explain(advice: Advice) -> str:
         lines.append(f"safety: the words '{hit.matched}' match the '{hit.category.id}' rules,")
         lines.append("so advisor gives help instead of dating advice.")
         return "\n".join(lines)
-    lines.append(f"intent: {advice.intent or 'none (fallback)'}  confidence {advice.confidence:.2f}")
+    lines.append(
+        f"intent: {advice.intent or 'none (fallback)'}  confidence {advice.confidence:.2f}"
+    )
     match = advice.match
     if match is None:
         return "\n".join(lines)

@@ -29,28 +29,31 @@ def _percent(correct: int, total: int) -> str:
     return f"{correct}/{total} ({100 * correct / total:.1f}%)" if total else "0/0"
 
 
+def _rate(label: str, hits: int, total: int) -> str:
+    return f"  {label + ':':30}{_percent(hits, total)}"
+
+
 def scores(title: str, result: Scores, book: RuleBook) -> str:
     """Accuracy overall and per intent, precision and recall, confusions and fallback rate."""
-    lines = [title]
     situations = {i.id for i in book.situations}
-    lines.append(f"  top-1 accuracy, all messages: {_percent(*result.accuracy())}")
-    in_scope = [(c, p) for c, p in result.results if c.expected in situations]
+    pairs = result.results
+    lines = [title, _rate("top-1 accuracy, all messages", *result.accuracy())]
+    in_scope = [p for c, p in pairs if c.expected in situations]
     if in_scope:
-        correct = sum(c.expected == p for c, p in in_scope)
-        lines.append(f"  top-1 accuracy, situations:   {_percent(correct, len(in_scope))}")
-        fallback = sum(p is None for _, p in in_scope)
-        lines.append(f"  fallback rate, situations:    {_percent(fallback, len(in_scope))}")
-    out = [(c, p) for c, p in result.results if c.expected is None]
+        right = sum(c.expected == p for c, p in pairs if c.expected in situations)
+        lines.append(_rate("top-1 accuracy, situations", right, len(in_scope)))
+        lines.append(_rate("fallback rate, situations", in_scope.count(None), len(in_scope)))
+    out = [p for c, p in pairs if c.expected is None]
     if out:
-        lines.append(f"  out of scope falling back:    {_percent(sum(p is None for _, p in out), len(out))}")
-    safety = [(c, p) for c, p in result.results if c.expected == "safety"]
+        lines.append(_rate("out of scope falling back", out.count(None), len(out)))
+    safety = [p for c, p in pairs if c.expected == "safety"]
     if safety:
-        lines.append(f"  safety messages caught:       {_percent(sum(p == 'safety' for _, p in safety), len(safety))}")
-    alarms = sum(p == "safety" and c.expected != "safety" for c, p in result.results)
-    lines.append(f"  safety false alarms:          {alarms}")
-    negation = [(c, p) for c, p in result.results if c.forbidden]
+        lines.append(_rate("safety messages caught", safety.count("safety"), len(safety)))
+    alarms = sum(p == "safety" and c.expected != "safety" for c, p in pairs)
+    lines.append(f"  {'safety false alarms:':30}{alarms}")
+    negation = [c.expected == p for c, p in pairs if c.forbidden]
     if negation:
-        lines.append(f"  negation cases right:         {_percent(sum(c.expected == p for c, p in negation), len(negation))}")
+        lines.append(_rate("negation cases right", sum(negation), len(negation)))
     lines.append("")
     lines.append(f"  {'intent':24} {'recall':>14} {'precision':>14}")
     for intent, (hits, expected, predicted) in result.per_intent().items():
@@ -60,16 +63,17 @@ def scores(title: str, result: Scores, book: RuleBook) -> str:
             lines.append(f"  {intent:24} {recall:>14} {precision:>14}")
     confusions = result.confusions()
     if confusions:
-        lines.append("")
-        lines.append("  most confused (expected -> got):")
+        lines += ["", "  most confused (expected -> got):"]
         lines += [f"    {a} -> {b}: {n}" for a, b, n in confusions[:10]]
-    return "\n".join(lines)  # fmt: skip
+    return "\n".join(lines)
 
 
 def mistakes(result: Scores, limit: int = 40) -> str:
     """The messages the matcher got wrong, with where they were written."""
     wrong = result.mistakes()
-    lines = [f"  {c.where}: {c.text[:70]!r} expected {c.expected}, got {p}" for c, p in wrong[:limit]]
+    lines = [
+        f"  {c.where}: {c.text[:70]!r} expected {c.expected}, got {p}" for c, p in wrong[:limit]
+    ]
     if len(wrong) > limit:
         lines.append(f"  ... and {len(wrong) - limit} more")
     return "\n".join(lines)
@@ -80,7 +84,8 @@ def sweep(rows: list[SweepRow], threshold: float, margin: float) -> str:
     best = recommend(rows)
     lines = [
         "sweep (accuracy over all messages; fallback rates in and out of scope)",
-        f"  {'threshold':>9} {'margin':>7} {'accuracy':>9} {'in-scope fb':>12} {'out-scope fb':>13}",
+        f"  {'threshold':>9} {'margin':>7} {'accuracy':>9} {'in-scope fb':>12} "
+        f"{'out-scope fb':>13}",
     ]
     for row in rows:
         marks = ""

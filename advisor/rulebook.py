@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from importlib.abc import Traversable
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def bundled_rules() -> Traversable:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def load(root: Traversable | Path | str | None = None) -> tuple[RuleBook, list[Problem]]:
+def load(root: str | PathLike[str] | None = None) -> tuple[RuleBook, list[Problem]]:
     """Load and validate a rule book; raise `RuleError` listing every problem if it is broken.
 
     Returns the rule book and the warnings found along the way.
@@ -58,7 +59,7 @@ def load(root: Traversable | Path | str | None = None) -> tuple[RuleBook, list[P
     return book, [p for p in problems if p.warning]
 
 
-def check(root: Traversable | Path | str | None = None) -> tuple[RuleBook | None, list[Problem]]:
+def check(root: str | PathLike[str] | None = None) -> tuple[RuleBook | None, list[Problem]]:
     """Validate a rule book, returning it (if usable) and every problem and warning found."""
     if root is None:
         base: Traversable = bundled_rules()
@@ -91,6 +92,8 @@ class _Loader:
     def __init__(self, label: str) -> None:
         self.label = label
         self.problems: list[Problem] = []
+        self.unreadable: set[str] = set()
+        """Files whose YAML did not parse: their problems are already reported."""
 
     def add(self, where: Where, problem: str, hint: str = "", *, warning: bool = False) -> None:
         self.problems.append(Problem(where, problem, hint, warning))
@@ -108,18 +111,20 @@ class _Loader:
             return None, display
         value, problems = parse(item.read_bytes(), display)
         self.problems.extend(problems)
+        if value is None and problems:
+            self.unreadable.add(display)
         return value, display
 
     def load(self, base: Traversable) -> RuleBook | None:
         for entry in sorted(base.iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".yaml", ".yml")):
-                if entry.name not in KNOWN_FILES:
-                    self.add(
-                        Where(f"{self.label}/{entry.name}"),
-                        "this file is not read",
-                        f"rule files are {', '.join(sorted(KNOWN_FILES))} and situations/*.yaml",
-                        warning=True,
-                    )
+            is_rule_file = entry.is_file() and entry.name.endswith((".yaml", ".yml"))
+            if is_rule_file and entry.name not in KNOWN_FILES:
+                self.add(
+                    Where(f"{self.label}/{entry.name}"),
+                    "this file is not read",
+                    f"rule files are {', '.join(sorted(KNOWN_FILES))} and situations/*.yaml",
+                    warning=True,
+                )
         principles = self.principles(*self.read(base, "principles.yaml", required=True))
         intents: dict[str, Intent] = {}
         situations = base / "situations"
@@ -151,7 +156,8 @@ class _Loader:
             extra = self.safety(*self.read(base, "safety.yaml", required=True))
             if safety and extra:
                 safety = _merge_safety(safety, extra)
-        self.cross_check(principles, intents)
+        if f"{self.label}/principles.yaml" not in self.unreadable:
+            self.cross_check(principles, intents)
         if None in (lexicon, replies, settings, safety):
             return None
         assert lexicon and replies and settings and safety  # narrowed for the type checker
@@ -173,13 +179,18 @@ class _Loader:
         self, value: Any, where: Where, what: str, required: set[str], optional: set[str]
     ) -> YamlMap | None:
         if not isinstance(value, YamlMap):
-            self.add(where, f"{what} should be a mapping of 'key: value' lines", _shape_hint(value))
+            if where.file not in self.unreadable:
+                self.add(
+                    where, f"{what} should be a mapping of 'key: value' lines", _shape_hint(value)
+                )
             return None
         for key in value:
             if key not in required and key not in optional:
                 known = ", ".join(sorted(required | optional))
                 self.add(
-                    _at(value, key, where.file), f"unknown field '{key}' in {what}", f"known: {known}"
+                    _at(value, key, where.file),
+                    f"unknown field '{key}' in {what}",
+                    f"known: {known}",
                 )
         for key in sorted(required - set(value)):
             self.add(
@@ -218,7 +229,11 @@ class _Loader:
             return ()
         found: list[Example] = []
         for item, line in zip(value, value.item_lines, strict=True):
-            if isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip():
+            if (
+                isinstance(item, str | int | float)
+                and not isinstance(item, bool)
+                and str(item).strip()
+            ):
                 found.append(Example(" ".join(str(item).split()), Where(file, line)))
             elif isinstance(item, bool):
                 self.add(
@@ -279,7 +294,8 @@ class _Loader:
         intent_id = self.ident(m, "id", file)
         if intent_id in RESERVED_IDS:
             self.add(_at(m, "id", file), f"the id '{intent_id}' is reserved", "choose another id")
-        must, must_not = (), ()
+        must: tuple[Example, ...] = ()
+        must_not: tuple[Example, ...] = ()
         tests = m.get("tests")
         if tests is not None:
             t = self.mapping(tests, _at(m, "tests", file), "tests", set(), {"match", "not_match"})
@@ -343,7 +359,11 @@ class _Loader:
         found: list[Intent] = []
         for item, line in zip(items, items.item_lines, strict=True):
             m = self.mapping(
-                item, Where(file, line), "a small-talk rule", {"id", "examples", "replies"}, {"title"}
+                item,
+                Where(file, line),
+                "a small-talk rule",
+                {"id", "examples", "replies"},
+                {"title"},
             )
             if m is None:
                 continue
@@ -429,9 +449,12 @@ class _Loader:
 
     def replies(self, value: Any, file: str) -> tuple[Replies | None, Settings | None]:
         m = self.mapping(
-            value, Where(file, 1), "replies.yaml",
-            {"fallback", "ambiguous", "letter_more", "quote", "settings"}, set(),
-        )  # fmt: skip
+            value,
+            Where(file, 1),
+            "replies.yaml",
+            {"fallback", "ambiguous", "letter_more", "quote", "settings"},
+            set(),
+        )
         if m is None:
             return None, None
         replies = Replies(
@@ -441,9 +464,12 @@ class _Loader:
             quote=self.text(m, "quote", file),
         )
         s = self.mapping(
-            m.get("settings"), _at(m, "settings", file), "settings",
-            {"threshold", "margin", "max_situations"}, set(),
-        )  # fmt: skip
+            m.get("settings"),
+            _at(m, "settings", file),
+            "settings",
+            {"threshold", "margin", "max_situations"},
+            set(),
+        )
         if s is None:
             return replies, None
         numbers: dict[str, float] = {}
@@ -463,20 +489,32 @@ class _Loader:
 
     def safety(self, value: Any, file: str) -> Safety | None:
         m = self.mapping(
-            value, Where(file, 1), "safety.yaml",
+            value,
+            Where(file, 1),
+            "safety.yaml",
             set(),
-            {"categories", "resources", "emergency", "trusted_person", "resources_heading",
-             "plan_heading", "plan"},
-        )  # fmt: skip
+            {
+                "categories",
+                "resources",
+                "emergency",
+                "trusted_person",
+                "resources_heading",
+                "plan_heading",
+                "plan",
+            },
+        )
         if m is None:
             return None
         categories: list[SafetyCategory] = []
         items = m.get("categories", YamlList())
         for item, line in zip(items, getattr(items, "item_lines", []), strict=True):
             c = self.mapping(
-                item, Where(file, line), "a safety category", {"id", "patterns"},
+                item,
+                Where(file, line),
+                "a safety category",
+                {"id", "patterns"},
                 {"resources", "message"},
-            )  # fmt: skip
+            )
             if c is None:
                 continue
             patterns: list[re.Pattern[str]] = []
@@ -509,7 +547,9 @@ class _Loader:
             )
             if r is None:
                 continue
-            resource = Resource(*(self.text(r, k, file) for k in ("kind", "country", "name", "contact")))
+            resource = Resource(
+                *(self.text(r, k, file) for k in ("kind", "country", "name", "contact"))
+            )
             if resource.kind not in RESOURCE_KINDS:
                 self.add(
                     _at(r, "kind", file),

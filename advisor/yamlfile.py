@@ -61,6 +61,8 @@ def parse(data: bytes, name: str) -> tuple[Any, list[Problem]]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
         problem = err.problem or err.context or "YAML syntax error"
+        if err.context and err.context_mark and err.context_mark.line + 1 != line:
+            problem += f" ({err.context} that began at line {err.context_mark.line + 1})"
         return None, [Problem(Where(name, line), f"YAML syntax: {problem}", _syntax_hint(problem))]
     except yaml.YAMLError as err:
         return None, [Problem(Where(name), f"YAML syntax: {err}", "check the file's indentation")]
@@ -103,7 +105,9 @@ def _convert(
             result.key_lines = {}
             for key_node, value_node in n.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Refused(None, None, "merge keys (<<) are not supported", key_node.start_mark)
+                    raise _Refused(
+                        None, None, "merge keys (<<) are not supported", key_node.start_mark
+                    )
                 key = walk(key_node)
                 line = key_node.start_mark.line + 1
                 if not isinstance(key, str):

@@ -1,0 +1,76 @@
+"""Safety comes first: danger gets help, never dating advice, and heartache is not danger."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import COLUMN
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor import Advisor
+
+DANGER = [
+    ("he hasn't called and I want to die", "self-harm"),
+    ("I keep thinking about ending my life", "self-harm"),
+    ("i wanna kms, he blocked me", "self-harm"),
+    ("my ex slapped me when I said I was leaving", "violence"),
+    ("he threatened to hurt me if I go out with anyone else", "violence"),
+    ("he pressured me to have sex even though I said no", "coercion"),
+    ("he said he would share my nudes with everyone", "coercion"),
+    ("I think I was drugged on our date", "sexual-violence"),
+    ("he is stalking me since we broke up", "stalking"),
+    ("I'm 14 and he's 22, is that ok if we date?", "minor"),
+]
+HEARTACHE = [
+    "this is killing me, why won't he call",
+    "I'm dying to see him again",
+    "he hits me up every few weeks",
+    "I could just die of embarrassment, I texted him three times",
+    "I'm 16 and he's 17 and we like each other",
+    "he broke my heart and I cried all night",
+    "I'm scared he'll never call",
+    "I stalk his instagram every night",
+    "I'm 34 and he's 36, is he ready for commitment?",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), DANGER, ids=[c for _, c in DANGER])
+def test_danger_gets_help_not_dating_advice(advisor: Advisor, text: str, category: str) -> None:
+    advice = advisor.advise(text)
+    assert advice.safety and advice.intent == "safety"
+    assert advice.safety_hit is not None and advice.safety_hit.category.id == category
+    assert advice.rules == () and advice.follow_up is None
+    assert "emergency number" in advice.reply
+    for principle in advisor.book.principles.values():
+        assert principle.advice not in advice.reply
+        assert principle.quote not in advice.reply
+
+
+@pytest.mark.parametrize("text", HEARTACHE)
+def test_ordinary_heartache_is_not_a_safety_alarm(advisor: Advisor, text: str) -> None:
+    assert not advisor.advise(text).safety
+
+
+@pytest.mark.skipif(not COLUMN.exists(), reason="the column text is not beside the checkout")
+def test_the_columns_own_words_raise_no_alarm(advisor: Advisor) -> None:
+    text = COLUMN.read_text(encoding="utf-8")
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        if sentence.strip():
+            assert not advisor.advise(sentence).safety, sentence
+
+
+def test_help_lines_are_labelled_with_their_country(advisor: Advisor) -> None:
+    reply = advisor.advise("I want to kill myself").reply
+    assert "- US: 988 Suicide & Crisis Lifeline" in reply
+    assert "- UK and Ireland: Samaritans" in reply
+    assert reply.index("emergency number") < reply.index("988")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_a_safety_reply_never_carries_dating_advice(advisor: Advisor, text: str) -> None:
+    advice = advisor.advise("he hit me. " + text)
+    assert advice.safety
+    assert advice.rules == ()
