@@ -206,6 +206,8 @@ class SweepRow:
     accuracy: float
     in_scope_fallback: float
     out_of_scope_fallback: float
+    asked: float
+    """How often advisor would ask which of two situations is meant."""
 
 
 def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
@@ -219,36 +221,41 @@ def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
     for step in range(2, 13):
         threshold = step * 0.05
         for margin in (0.0, 0.02, 0.04, 0.06, 0.08):
-            correct = fallback_in = fallback_out = total_in = total_out = 0
+            correct = asked = 0
+            fell = {True: 0, False: 0}
             for case, segments in prepared:
-                got = (
-                    "safety"
-                    if segments is None
-                    else matcher.decide(*segments, threshold=threshold, margin=margin).intent
-                )
-                correct += got == case.expected
-                if case.expected is None:
-                    total_out += 1
-                    fallback_out += got is None
+                if segments is None:
+                    got: str | None = "safety"
                 else:
-                    total_in += 1
-                    fallback_in += got is None
+                    match = matcher.decide(*segments, threshold=threshold, margin=margin)
+                    got, asked = match.intent, asked + match.ambiguous
+                correct += got == case.expected
+                fell[case.expected is None] += got is None
+            total_out = sum(c.expected is None for c in cases)
+            total_in = len(cases) - total_out
             rows.append(
                 SweepRow(
                     threshold,
                     margin,
                     correct / max(len(cases), 1),
-                    fallback_in / max(total_in, 1),
-                    fallback_out / max(total_out, 1),
+                    fell[False] / max(total_in, 1),
+                    fell[True] / max(total_out, 1),
+                    asked / max(len(cases), 1),
                 )
             )
     return rows
 
 
 def recommend(rows: list[SweepRow]) -> SweepRow:
-    """The row with the best accuracy; ties go to the least in-scope fallback, then the middle."""
+    """Best accuracy, then least in-scope fallback, then the widest margin asking at most 10%."""
     return max(
-        rows, key=lambda r: (round(r.accuracy, 4), -r.in_scope_fallback, -abs(r.margin - 0.04))
+        rows,
+        key=lambda r: (
+            round(r.accuracy, 4),
+            -r.in_scope_fallback,
+            r.asked <= 0.1,
+            r.margin if r.asked <= 0.1 else -r.margin,
+        ),
     )
 
 
@@ -263,3 +270,36 @@ def coverage(book: RuleBook) -> tuple[dict[str, list[str]], list[str]]:
         used[intent.id] = names
         reached.update(names)
     return used, [p for p in book.principles if p not in reached]
+
+
+def fit_calibration(book: RuleBook, folds: int = FOLDS) -> tuple[tuple[float, float], ...]:
+    """Calibration points fitted on cross-validation: how often a raw score is right.
+
+    Each held-out example's best raw score is paired with whether that best intent was right;
+    isotonic regression (pool adjacent violators) turns the pairs into a rising curve, read
+    off at fixed scores.
+    """
+    pairs: list[tuple[float, float]] = []
+    fold_of = {e: n % folds for i in book.intents.values() for n, e in enumerate(i.examples)}
+    for fold in range(folds):
+        held_out = {e for e, f in fold_of.items() if f == fold}
+        matcher = Matcher(book, skip=held_out.__contains__)
+        for intent in book.intents.values():
+            for example in intent.examples:
+                if example in held_out:
+                    ranked = matcher.rank(example.text)
+                    if ranked:
+                        pairs.append((ranked[0].raw, float(ranked[0].intent == intent.id)))
+    pairs.sort()
+    blocks: list[list[float]] = []  # [sum of outcomes, count, highest score]
+    for score, right in pairs:
+        blocks.append([right, 1.0, score])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count, high = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + total, blocks[-1][1] + count, high]
+    points: list[tuple[float, float]] = [(0.0, 0.0)]
+    for step in range(1, 11):
+        x = step / 10
+        rate = next((b[0] / b[1] for b in blocks if b[2] >= x), blocks[-1][0] / blocks[-1][1])
+        points.append((x, round(min(max(rate, points[-1][1]), 0.99), 2)))
+    return tuple(points)

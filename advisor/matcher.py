@@ -32,10 +32,13 @@ class Candidate:
 
     intent: str
     score: float
+    """Calibrated confidence in 0..1."""
     example: Example | None
     """The rule example closest to the text."""
     shared: tuple[str, ...]
     """Normalised words the text shares with that example."""
+    raw: float = 0.0
+    """The score before calibration."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ class Matcher:
         for number, score in scores.items():
             best[self._examples[number][0].id].append((score, number))
         joined = " ".join(tokens)
+        calibrate = self.book.settings.confidence
         token_set = set(tokens)
         anchored = bool(token_set & self._romance)
         gate = bool(token_set & self._roles) and not anchored
@@ -191,10 +195,13 @@ class Matcher:
             if intent.kind == "situation" and not anchored:
                 score *= OTHER_ROLE_PENALTY if gate else UNANCHORED_PENALTY
             shared = tuple(sorted(f for f in features & query if " " not in f))
-            ranked.append(Candidate(intent_id, min(score, 1.0), example, shared))
+            raw = min(score, 1.0)
+            ranked.append(Candidate(intent_id, calibrate(raw), example, shared, raw))
         for owner, keyword in self._keywords:
             if owner not in best and keyword and _contains(tokens, keyword):
-                ranked.append(Candidate(owner, KEYWORD_BONUS, None, keyword))
+                ranked.append(
+                    Candidate(owner, calibrate(KEYWORD_BONUS), None, keyword, KEYWORD_BONUS)
+                )
         ranked.sort(key=lambda c: (-c.score, c.intent))
         return ranked
 

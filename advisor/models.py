@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -160,8 +161,23 @@ class Settings:
     """Matcher thresholds, tuned with `advise rules test --sweep`."""
 
     threshold: float
+    """Confidence below which advisor falls back."""
     margin: float
+    """How close (in confidence) the top two situations may be before advisor asks."""
     max_situations: int
+    """How many situations of a letter one reply answers."""
+    calibration: tuple[tuple[float, float], ...] = ((0.0, 0.0), (1.0, 1.0))
+    """Points (raw score, confidence) that turn a raw match score into a probability."""
+
+    def confidence(self, raw: float) -> float:
+        """The calibrated confidence for a raw score, interpolating between points."""
+        points = self.calibration
+        if raw <= points[0][0]:
+            return points[0][1]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if raw <= x1:
+                return y0 + (y1 - y0) * (raw - x0) / ((x1 - x0) or 1.0)
+        return points[-1][1]
 
 
 @dataclass(frozen=True)

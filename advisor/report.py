@@ -83,9 +83,10 @@ def sweep(rows: list[SweepRow], threshold: float, margin: float) -> str:
     """The threshold and margin trade-off, with the current and recommended settings marked."""
     best = recommend(rows)
     lines = [
-        "sweep (accuracy over all messages; fallback rates in and out of scope)",
+        "sweep (accuracy over all messages; fallback rates in and out of scope; how often it asks",
+        "which of two situations is meant)",
         f"  {'threshold':>9} {'margin':>7} {'accuracy':>9} {'in-scope fb':>12} "
-        f"{'out-scope fb':>13}",
+        f"{'out-scope fb':>13} {'asks':>6}",
     ]
     for row in rows:
         marks = ""
@@ -95,7 +96,8 @@ def sweep(rows: list[SweepRow], threshold: float, margin: float) -> str:
             marks += " recommended"
         lines.append(
             f"  {row.threshold:9.2f} {row.margin:7.2f} {row.accuracy:9.1%} "
-            f"{row.in_scope_fallback:12.1%} {row.out_of_scope_fallback:13.1%}{marks}"
+            f"{row.in_scope_fallback:12.1%} {row.out_of_scope_fallback:13.1%} "
+            f"{row.asked:6.1%}{marks}"
         )
     lines.append(
         f"recommended: threshold {best.threshold:.2f}, margin {best.margin:.2f} "

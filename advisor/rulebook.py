@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from importlib import resources
 from importlib.abc import Traversable
@@ -468,7 +469,7 @@ class _Loader:
             _at(m, "settings", file),
             "settings",
             {"threshold", "margin", "max_situations"},
-            set(),
+            {"calibration"},
         )
         if s is None:
             return replies, None
@@ -481,11 +482,38 @@ class _Loader:
                 self.add(_at(s, key, file), f"'{key}' should be between {low} and {high}")
             else:
                 numbers[key] = float(number)
-        if len(numbers) < 3:
+        calibration = self.calibration(s, file)
+        if len(numbers) < 3 or calibration is None:
             return replies, None
         return replies, Settings(
-            numbers["threshold"], numbers["margin"], int(numbers["max_situations"])
+            numbers["threshold"], numbers["margin"], int(numbers["max_situations"]), calibration
         )
+
+    def calibration(self, s: YamlMap, file: str) -> tuple[tuple[float, float], ...] | None:
+        value = s.get("calibration")
+        if value is None:
+            return ((0.0, 0.0), (1.0, 1.0))
+        hint = "a list of [score, confidence] pairs, both rising, between 0 and 1"
+        if not isinstance(value, YamlList) or len(value) < 2:
+            self.add(
+                _at(s, "calibration", file), "'calibration' should have at least 2 points", hint
+            )
+            return None
+        points: list[tuple[float, float]] = []
+        for item, line in zip(value, value.item_lines, strict=True):
+            ok = isinstance(item, YamlList) and len(item) == 2
+            ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in item)
+            if not ok or not all(0 <= v <= 1 for v in item):
+                self.add(
+                    Where(file, line), "a calibration point should be [score, confidence]", hint
+                )
+                return None
+            points.append((float(item[0]), float(item[1])))
+        rising = all(a[0] < b[0] and a[1] <= b[1] for a, b in itertools.pairwise(points))
+        if not rising:
+            self.add(_at(s, "calibration", file), "calibration points must rise", hint)
+            return None
+        return tuple(points)
 
     def safety(self, value: Any, file: str) -> Safety | None:
         m = self.mapping(
