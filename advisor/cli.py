@@ -239,6 +239,8 @@ def rules_test(
         if show_mistakes:
             typer.echo(report.mistakes(result))
     if sweep:
+        points = ", ".join(f"[{x:g}, {y:g}]" for x, y in evaluate.fit_calibration(advisor.book))
+        typer.echo(f"\ncalibration fitted on cross-validation: [{points}]")
         settings = advisor.book.settings
         rows = evaluate.sweep(advisor, cases or [c for c, _ in folds.results])
         typer.echo("")

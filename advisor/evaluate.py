@@ -247,15 +247,17 @@ def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
 
 
 def recommend(rows: list[SweepRow]) -> SweepRow:
-    """Best accuracy, then least in-scope fallback, then the widest margin asking at most 10%."""
+    """The middle of the best-accuracy plateau, at the widest margin that asks at most 10%.
+
+    Thresholds with equal accuracy trade in-scope fallbacks for out-of-scope catches one for
+    one; the middle of that range is the choice least likely to tip over on new messages.
+    """
+    best = max(round(r.accuracy, 4) for r in rows)
+    plateau = sorted({r.threshold for r in rows if round(r.accuracy, 4) == best})
+    middle = plateau[(len(plateau) - 1) // 2]
+    candidates = [r for r in rows if r.threshold == middle and round(r.accuracy, 4) == best]
     return max(
-        rows,
-        key=lambda r: (
-            round(r.accuracy, 4),
-            -r.in_scope_fallback,
-            r.asked <= 0.1,
-            r.margin if r.asked <= 0.1 else -r.margin,
-        ),
+        candidates, key=lambda r: (r.asked <= 0.1, r.margin if r.asked <= 0.1 else -r.margin)
     )
 
 

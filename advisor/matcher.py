@@ -18,8 +18,8 @@ OTHER_ROLE_PENALTY = 0.4
 EXAMPLE_WEIGHT = 0.4
 SECOND_EXAMPLE_WEIGHT = 0.1
 CENTROID_WEIGHT = 0.5
-FUZZY_WEIGHT = 0.0
 SMALLTALK_EXTRA = 0.25
+SMALLTALK_MAX_WORDS = 5
 UNSEEN_WEIGHT = 1.0
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
@@ -73,7 +73,12 @@ class Match:
 
 
 class Matcher:
-    """Scores text against every intent's examples: TF-IDF retrieval, then fuzzy re-ranking."""
+    """Scores text against every intent's examples.
+
+    Words are normalised and misspellings corrected against the rule book's vocabulary with
+    rapidfuzz; an inverted index then finds the examples that share words with the message,
+    and each intent is scored by its closest examples (TF-IDF cosine) and its centroid.
+    """
 
     def __init__(
         self,
@@ -90,7 +95,7 @@ class Matcher:
         lex = book.lexicon
         self._romance = frozenset(self._stems(lex.romance | frozenset(lex.pronoun_cues)))
         self._roles = frozenset(self._stems(lex.other_roles))
-        self._examples: list[tuple[Intent, Example, str, frozenset[str]]] = []
+        self._examples: list[tuple[Intent, Example, frozenset[str]]] = []
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
         for intent in book.intents.values():
@@ -99,7 +104,7 @@ class Matcher:
                     continue
                 self._vocabulary.update(self.normaliser.words(example.text))
                 tokens = self.normaliser.tokens(example.text)
-                self._examples.append((intent, example, " ".join(tokens), _features(tokens)))
+                self._examples.append((intent, example, _features(tokens)))
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
         self._vocabulary = {w for w in self._vocabulary if w.isalpha()}
@@ -172,23 +177,22 @@ class Matcher:
         best: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, score in scores.items():
             best[self._examples[number][0].id].append((score, number))
-        joined = " ".join(tokens)
         calibrate = self.book.settings.confidence
         token_set = set(tokens)
         anchored = bool(token_set & self._romance)
         gate = bool(token_set & self._roles) and not anchored
         ranked: list[Candidate] = []
         for intent_id, found in best.items():
+            if len(tokens) > SMALLTALK_MAX_WORDS and self.book.intents[intent_id].kind == "smalltalk":
+                continue  # small talk is short; "good morning" inside a story is not a greeting
             found.sort(reverse=True)
             cosine, number = found[0]
             second = found[1][0] if len(found) > 1 else 0.0
-            intent, example, example_text, features = self._examples[number]
-            fuzzy = fuzz.token_set_ratio(joined, example_text) / 100
+            intent, example, features = self._examples[number]
             score = (
                 EXAMPLE_WEIGHT * cosine
                 + SECOND_EXAMPLE_WEIGHT * second
                 + CENTROID_WEIGHT * central[intent_id]
-                + FUZZY_WEIGHT * fuzzy * min(1.0, cosine * 2)
             )
             if any(_contains(tokens, kw) for owner, kw in self._keywords if owner == intent_id):
                 score += KEYWORD_BONUS
