@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,14 @@ class Advice:
     intent: str | None
     """The intent id (a situation, small talk, or `safety`), or None when nothing fits."""
     confidence: float
-    alternatives: tuple[tuple[str, float], ...]
-    situations: tuple[str, ...]
-    safety: bool
-    rules: tuple[Principle, ...]
-    """The principles given, their advice in the user's pronoun."""
     reply: str
-    follow_up: str | None
+    """The text shown to a person."""
+    alternatives: tuple[tuple[str, float], ...] = ()
+    situations: tuple[str, ...] = ()
+    safety: bool = False
+    rules: tuple[Principle, ...] = ()
+    """The principles given, their advice in the user's pronoun."""
+    follow_up: str | None = None
     pronoun: str | None = None
     match: Match | None = field(default=None, compare=False)
     safety_hit: SafetyHit | None = field(default=None, compare=False)
@@ -87,74 +88,54 @@ class Advisor:
 
     def advise(self, text: str, *, choose: Choose = first) -> Advice:
         """Answer one message on its own."""
-        hit = check(text, self.book.safety, self.matcher.normaliser)
+        hit = self.danger(text)
         if hit is not None:
-            return Advice(
-                text,
-                "safety",
-                1.0,
-                (),
-                (),
-                True,
-                (),
-                self.renderer.safety(hit),
-                None,
-                safety_hit=hit,
-            )
-        match = self.matcher.match(text)
+            return self.safe(text, hit)
         who = pronoun(text, self.book.lexicon)
+        return self.compose(text, self.matcher.match(text), who, choose=choose)
+
+    def danger(self, text: str) -> SafetyHit | None:
+        """The safety category a message falls under, if any; checked before anything else."""
+        return check(text, self.book.safety, self.matcher.normaliser)
+
+    def safe(self, text: str, hit: SafetyHit) -> Advice:
+        """The help reply for a message about danger: no dating advice."""
+        reply = self.renderer.safety(hit)
+        return Advice(text, "safety", 1.0, reply, safety=True, safety_hit=hit)
+
+    def compose(
+        self,
+        text: str,
+        match: Match,
+        who: str | None,
+        *,
+        given: frozenset[str] = frozenset(),
+        choose: Choose = first,
+    ) -> Advice:
+        """Turn a match into advice, skipping principles already `given` in a conversation."""
         alternatives = tuple((c.intent, c.score) for c in match.alternatives)
+        context = Advice(text, None, match.confidence, "", alternatives, pronoun=who, match=match)
         if match.intent is None:
-            return Advice(
-                text,
-                None,
-                match.confidence,
-                alternatives,
-                (),
-                False,
-                (),
-                self.renderer.fallback(choose),
-                None,
-                who,
-                match,
-            )
+            return replace(context, reply=self.renderer.fallback(choose))
         intent = self.book.intents[match.intent]
         if intent.kind != "situation":
-            return Advice(
-                text,
-                intent.id,
-                match.confidence,
-                alternatives,
-                (),
-                False,
-                (),
-                self.renderer.smalltalk(intent, choose),
-                None,
-                who,
-                match,
-            )
-        chosen, left_out = self.principles_for(match)
+            return replace(context, intent=intent.id, reply=self.renderer.smalltalk(intent, choose))
+        chosen, left_out = self.principles_for(match, given)
         if match.ambiguous and match.alternatives:
             second = self.book.intents[match.alternatives[0].intent]
             follow_up: str | None = self.renderer.ambiguous(intent, second, who)
             chosen = chosen[:1]
         else:
-            follow_up = intent.follow_up.question if intent.follow_up else None
-            follow_up = self.renderer.mirror(follow_up, who) if follow_up else None
-        mirrored = tuple(self.mirrored(p, who) for p in chosen)
+            question = intent.follow_up.question if intent.follow_up else None
+            follow_up = self.renderer.mirror(question, who) if question else None
         reply = self.renderer.situation_reply(match, chosen, who, follow_up, choose, left_out)
-        return Advice(
-            text,
-            intent.id,
-            match.confidence,
-            alternatives,
-            match.situations,
-            False,
-            mirrored,
-            reply,
-            follow_up,
-            who,
-            match,
+        return replace(
+            context,
+            intent=intent.id,
+            reply=reply,
+            situations=match.situations,
+            rules=tuple(self.mirrored(p, who) for p in chosen),
+            follow_up=follow_up,
         )
 
     def principles_for(

@@ -98,12 +98,17 @@ class Matcher:
         self._examples: list[tuple[Intent, Example, frozenset[str]]] = []
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
+        self._exact: dict[str, tuple[str, Example]] = {}
+        self._smalltalk_words: dict[str, set[str]] = defaultdict(set)
         for intent in book.intents.values():
             for example in intent.examples:
                 if skip is not None and skip(example):
                     continue
                 self._vocabulary.update(self.normaliser.words(example.text))
+                self._exact.setdefault(self._plain(example.text), (intent.id, example))
                 tokens = self.normaliser.tokens(example.text)
+                if intent.kind == "smalltalk":
+                    self._smalltalk_words[intent.id].update(tokens)
                 self._examples.append((intent, example, _features(tokens)))
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
@@ -146,12 +151,20 @@ class Matcher:
                 self._corrections[word] = found
         return found
 
+    def _plain(self, text: str) -> str:
+        return " ".join(w for w in self.normaliser.words(text) if w.isalnum())
+
     def tokens(self, text: str) -> list[str]:
         """The normalised, spelling-corrected tokens the matcher compares."""
         return self.normaliser.tokens(text, self.correct)
 
     def rank(self, text: str) -> list[Candidate]:
         """Every intent that shares anything with the text, best first."""
+        exact = self._exact.get(self._plain(text)) if len(text) < 200 else None
+        if exact is not None:
+            # A message that is one of the examples, word for word, is that intent.
+            intent_id, example = exact
+            return [Candidate(intent_id, self.book.settings.confidence(1.0), example, (), 1.0)]
         tokens = self.tokens(text)
         if not tokens:
             return []
@@ -183,8 +196,12 @@ class Matcher:
         gate = bool(token_set & self._roles) and not anchored
         ranked: list[Candidate] = []
         for intent_id, found in best.items():
-            if len(tokens) > SMALLTALK_MAX_WORDS and self.book.intents[intent_id].kind == "smalltalk":
-                continue  # small talk is short; "good morning" inside a story is not a greeting
+            if self.book.intents[intent_id].kind == "smalltalk":
+                # Small talk is short and says little else: "good morning" inside a story is no
+                # greeting, and "explain quantum physics" is no question about advisor's advice.
+                unknown = len(token_set - self._smalltalk_words[intent_id])
+                if len(tokens) > SMALLTALK_MAX_WORDS or unknown > (len(tokens) >= 2):
+                    continue
             found.sort(reverse=True)
             cosine, number = found[0]
             second = found[1][0] if len(found) > 1 else 0.0

@@ -84,6 +84,8 @@ class Intent:
     """Test phrasings that must reach this intent."""
     must_not_match: tuple[Example, ...] = ()
     """Test phrasings that must not reach this intent."""
+    action: str = ""
+    """For small talk in a conversation: `why` explains the last advice, `more` continues it."""
     where: Where = field(default_factory=lambda: Where(""))
 
 
@@ -147,6 +149,20 @@ class Lexicon:
 
 
 @dataclass(frozen=True)
+class Dialogue:
+    """The sentences a conversation needs beyond single answers."""
+
+    why: str
+    more: tuple[str, ...]
+    more_none: str
+    ask_again: tuple[str, ...]
+    chosen: tuple[str, ...]
+    again: tuple[str, ...]
+    first_choice: tuple[str, ...]
+    second_choice: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Replies:
     """The sentences advisor says that belong to no situation."""
 
@@ -154,6 +170,7 @@ class Replies:
     ambiguous: str
     letter_more: str
     quote: str
+    dialogue: Dialogue
 
 
 @dataclass(frozen=True)

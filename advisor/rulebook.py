@@ -13,6 +13,7 @@ from typing import Any
 from advisor.errors import Problem, RuleError, Where
 from advisor.models import (
     Answer,
+    Dialogue,
     Example,
     FollowUp,
     Intent,
@@ -30,6 +31,7 @@ from advisor.yamlfile import YamlList, YamlMap, parse
 MIN_EXAMPLES = 15
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = {"safety", "out-of-scope"}
+ACTIONS = {"why", "more"}
 RESOURCE_KINDS = {"crisis", "abuse", "assault", "youth"}
 KNOWN_FILES = {
     "principles.yaml",
@@ -364,7 +366,7 @@ class _Loader:
                 Where(file, line),
                 "a small-talk rule",
                 {"id", "examples", "replies"},
-                {"title"},
+                {"title", "action"},
             )
             if m is None:
                 continue
@@ -377,9 +379,20 @@ class _Loader:
                     examples=self.texts(m, "examples", file, minimum=3),
                     acknowledge=tuple(e.text for e in self.texts(m, "replies", file, minimum=1)),
                     where=Where(file, m.line),
+                    action=self.action(m, file),
                 )
             )
         return found
+
+    def action(self, m: YamlMap, file: str) -> str:
+        action = self.text(m, "action", file, required=False)
+        if action and action not in ACTIONS:
+            self.add(
+                _at(m, "action", file),
+                f"unknown action '{action}'",
+                f"use one of {', '.join(sorted(ACTIONS))}, or leave it out",
+            )
+        return action
 
     def out_of_scope(self, value: Any, file: str) -> Intent | None:
         if value is None:
@@ -453,16 +466,20 @@ class _Loader:
             value,
             Where(file, 1),
             "replies.yaml",
-            {"fallback", "ambiguous", "letter_more", "quote", "settings"},
+            {"fallback", "ambiguous", "letter_more", "quote", "settings", "dialogue"},
             set(),
         )
         if m is None:
+            return None, None
+        dialogue = self.dialogue(m, file)
+        if dialogue is None:
             return None, None
         replies = Replies(
             fallback=tuple(e.text for e in self.texts(m, "fallback", file, minimum=1)),
             ambiguous=self.text(m, "ambiguous", file),
             letter_more=self.text(m, "letter_more", file),
             quote=self.text(m, "quote", file),
+            dialogue=dialogue,
         )
         s = self.mapping(
             m.get("settings"),
@@ -487,6 +504,22 @@ class _Loader:
             return replies, None
         return replies, Settings(
             numbers["threshold"], numbers["margin"], int(numbers["max_situations"]), calibration
+        )
+
+    def dialogue(self, m: YamlMap, file: str) -> Dialogue | None:
+        lists = ("more", "ask_again", "chosen", "again", "first_choice", "second_choice")
+        d = self.mapping(
+            m.get("dialogue"),
+            _at(m, "dialogue", file),
+            "dialogue",
+            {"why", "more_none", *lists},
+            set(),
+        )
+        if d is None:
+            return None
+        found = {key: tuple(e.text for e in self.texts(d, key, file, minimum=1)) for key in lists}
+        return Dialogue(
+            why=self.text(d, "why", file), more_none=self.text(d, "more_none", file), **found
         )
 
     def calibration(self, s: YamlMap, file: str) -> tuple[tuple[float, float], ...] | None:

@@ -87,13 +87,10 @@ def test_a_long_letter_says_how_many_situations_were_left(advisor: Advisor) -> N
 
 
 def test_another_rule_book_can_be_loaded(make_book) -> None:  # type: ignore[no-untyped-def]
-    root = make_book(
-        replies_yaml="""
-        fallback: ["Only dating, sorry."]
-        ambiguous: "{first} or {second}?"
-        letter_more: "{count} more."
-        quote: "{source}: {quote}"
-        settings: {threshold: 0.2, margin: 0.04, max_situations: 3}
-        """
-    )
+    root = make_book()
+    replies = root / "replies.yaml"
+    text = replies.read_text("utf-8")
+    start = text.index("fallback:")
+    end = text.index("# When the top two")
+    replies.write_text(text[:start] + 'fallback: ["Only dating, sorry."]\n' + text[end:], "utf-8")
     assert Advisor(rules_dir=root).advise("what's the weather").reply == "Only dating, sorry."
