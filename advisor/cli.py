@@ -32,7 +32,9 @@ class _AskByDefault(TyperGroup):
     """Treat `advise some words` as `advise ask some words`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if not args:
+            args = ["chat"]
+        elif args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["ask", *args]
         return super().parse_args(ctx, args)
 
@@ -42,7 +44,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    no_args_is_help=True,
     help="Dating advice drawn from an advice column, answered on this machine.\n\n"
     'Example: advise "He didn\'t call after we exchanged numbers. Should I text him?"',
 )
@@ -76,7 +77,8 @@ def _main(
 ) -> None:
     """Dating advice drawn from an advice column, answered on this machine.
 
-    Ask a question in your own words, or paste a whole letter with `advise -`.
+    Ask a question in your own words, paste a whole letter with `advise -`, or run
+    `advise` alone to talk it through in a chat.
 
     Example: advise "He didn't call after we exchanged numbers. Should I text him?"
     """
@@ -142,6 +144,69 @@ def ask(
     typer.echo(advice.reply)
     if explain:
         typer.echo("\n" + explanation(advice))
+
+
+@app.command()
+def chat(
+    *,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per turn (JSON Lines).")
+    ] = False,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Vary replies reproducibly: the same seed and messages give "
+            "the same conversation.",
+        ),
+    ] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="No colour or styles.")] = False,
+    keep_history: Annotated[
+        bool,
+        typer.Option(
+            "--keep-history",
+            help="Keep what you type between chats, in a file only "
+            "you can read (see the README's Privacy section).",
+        ),
+    ] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Talk it through: advisor remembers the conversation, asks, and explains itself.
+
+    In a terminal this is an interactive chat (/help lists its commands). With standard
+    input from a pipe it reads one message per line and prints each reply.
+
+    Example: printf 'hi\\nhe never called\\nI took his\\nwhy?\\nbye\\n' | advise chat
+    """
+    import io
+
+    from advisor.chat import Chat, plain_output, printer, run_lines, run_terminal
+    from advisor.dialogue import Conversation
+
+    conversation = Conversation(_load(rules, debug), seed=seed)
+    if as_json or not sys.stdin.isatty():
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        run_lines(Chat(conversation, printer(sys.stdout), as_json=as_json), stream)
+        return
+    run_terminal(conversation, plain=plain or plain_output(), keep_history=keep_history)
+
+
+@app.command()
+def forget() -> None:
+    """Delete everything advisor has stored for you: kept history and saved transcripts.
+
+    Example: advise forget
+    """
+    from advisor import storage
+
+    removed = storage.forget()
+    if not removed:
+        typer.echo(f"Nothing to forget: advisor has stored nothing in {storage.data_dir()}.")
+        return
+    for path in removed:
+        typer.echo(f"removed {path}")
+    typer.echo(f"advisor has forgotten everything it kept ({len(removed)} file(s)).")
 
 
 def _load(rules_dir: Path | None, debug: bool) -> Advisor:

@@ -19,7 +19,8 @@ EXAMPLE_WEIGHT = 0.4
 SECOND_EXAMPLE_WEIGHT = 0.1
 CENTROID_WEIGHT = 0.5
 SMALLTALK_EXTRA = 0.25
-SMALLTALK_MAX_WORDS = 5
+SMALLTALK_MAX_WORDS = 6
+SMALLTALK_LIKENESS = 60
 UNSEEN_WEIGHT = 1.0
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
@@ -99,7 +100,7 @@ class Matcher:
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
         self._exact: dict[str, tuple[str, Example]] = {}
-        self._smalltalk_words: dict[str, set[str]] = defaultdict(set)
+        self._smalltalk: dict[str, list[str]] = defaultdict(list)
         for intent in book.intents.values():
             for example in intent.examples:
                 if skip is not None and skip(example):
@@ -108,7 +109,7 @@ class Matcher:
                 self._exact.setdefault(self._plain(example.text), (intent.id, example))
                 tokens = self.normaliser.tokens(example.text)
                 if intent.kind == "smalltalk":
-                    self._smalltalk_words[intent.id].update(tokens)
+                    self._smalltalk[intent.id].append(self._plain(example.text))
                 self._examples.append((intent, example, _features(tokens)))
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
@@ -150,6 +151,15 @@ class Matcher:
             if len(self._corrections) < 50_000:
                 self._corrections[word] = found
         return found
+
+    def _small(self, text: str, intent_id: str) -> bool:
+        """Small talk is short and close to an example as a whole: "good morning" inside a
+        story is no greeting, and "explain quantum physics" is no question about advice."""
+        plain = self._plain(text)
+        if len(plain.split()) > SMALLTALK_MAX_WORDS:
+            return False
+        best = process.extractOne(plain, self._smalltalk[intent_id], scorer=fuzz.ratio)
+        return best is not None and best[1] >= SMALLTALK_LIKENESS
 
     def _plain(self, text: str) -> str:
         return " ".join(w for w in self.normaliser.words(text) if w.isalnum())
@@ -196,12 +206,10 @@ class Matcher:
         gate = bool(token_set & self._roles) and not anchored
         ranked: list[Candidate] = []
         for intent_id, found in best.items():
-            if self.book.intents[intent_id].kind == "smalltalk":
-                # Small talk is short and says little else: "good morning" inside a story is no
-                # greeting, and "explain quantum physics" is no question about advisor's advice.
-                unknown = len(token_set - self._smalltalk_words[intent_id])
-                if len(tokens) > SMALLTALK_MAX_WORDS or unknown > (len(tokens) >= 2):
-                    continue
+            if self.book.intents[intent_id].kind == "smalltalk" and not self._small(
+                text, intent_id
+            ):
+                continue
             found.sort(reverse=True)
             cosine, number = found[0]
             second = found[1][0] if len(found) > 1 else 0.0

@@ -85,7 +85,7 @@ class Intent:
     must_not_match: tuple[Example, ...] = ()
     """Test phrasings that must not reach this intent."""
     action: str = ""
-    """For small talk in a conversation: `why` explains the last advice, `more` continues it."""
+    """For small talk in a conversation: `why` explains, `more` continues, `end` ends it."""
     where: Where = field(default_factory=lambda: Where(""))
 
 

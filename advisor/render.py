@@ -53,7 +53,9 @@ class Renderer:
         subject = False
         for word, gap in zip(_WORD.findall(text), gaps[1:], strict=True):
             lower = word.lower()
-            new = table.get(lower)
+            # "take his?" stands alone: "take hers?", not "take her?"
+            alone = gap[:1] in ("", ".", ",", ";", ":", "!", "?")
+            new = (table.get(f"{lower}$") if alone else None) or table.get(lower)
             if new is None and subject and lower not in _ADVERBS:
                 agreed = _agree(lower)
                 new = agreed if agreed != lower else None

@@ -31,7 +31,7 @@ from advisor.yamlfile import YamlList, YamlMap, parse
 MIN_EXAMPLES = 15
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = {"safety", "out-of-scope"}
-ACTIONS = {"why", "more"}
+ACTIONS = {"why", "more", "end"}
 RESOURCE_KINDS = {"crisis", "abuse", "assault", "youth"}
 KNOWN_FILES = {
     "principles.yaml",

@@ -86,7 +86,16 @@ def test_rules_coverage(cli: Cli) -> None:
     assert "went-silent: silence-is-an-answer" in out
 
 
-COMMANDS = [[], ["ask"], ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "coverage"]]
+COMMANDS = [
+    [],
+    ["ask"],
+    ["chat"],
+    ["forget"],
+    ["rules"],
+    ["rules", "check"],
+    ["rules", "test"],
+    ["rules", "coverage"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "advise")

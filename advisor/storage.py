@@ -1,0 +1,74 @@
+"""Where advisor may write, and writing there safely: owner-only files, written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+APP = "advisor"
+
+
+def data_dir() -> Path:
+    """The user's data folder for advisor (XDG_DATA_HOME, or ~/.local/share), not created."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP
+
+
+def history_file() -> Path:
+    """Where `advise chat --keep-history` keeps the input history."""
+    return data_dir() / "history"
+
+
+def transcripts_dir() -> Path:
+    """Where `/save` puts transcripts when no file is named."""
+    return data_dir() / "transcripts"
+
+
+def forget() -> list[Path]:
+    """Delete everything advisor has stored for this user; return what was removed."""
+    root = data_dir()
+    if not root.exists():
+        return []
+    removed = sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())
+    for path in removed:
+        path.unlink()
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        folder.rmdir()
+    root.rmdir()
+    return removed
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and its parents) readable by its owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create an empty owner-only file if it is missing, in an owner-only folder."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+    return path
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write a whole file or nothing: a crash mid-write leaves any older file as it was."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
