@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from advisor.engine import Advice, Advisor
 from advisor.errors import AdvisorError, Problem, RuleError, UsageError, Where
 
-try:
-    __version__ = version("advisor")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> Any:
+    # The version is looked up only when asked for: importlib.metadata is slow to import.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("advisor")
+        except PackageNotFoundError:  # a checkout that was never installed
+            return "0.0.0"
+    raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+
 
 __all__ = [
     "Advice",

@@ -11,7 +11,6 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from advisor import __version__
 from advisor.engine import Advisor
 from advisor.errors import AdvisorError, RuleError
 
@@ -64,7 +63,9 @@ DebugOption = Annotated[bool, typer.Option("--debug", hidden=True)]
 
 def _show_version(value: bool) -> None:
     if value:
-        typer.echo(f"advise {__version__}")
+        import advisor
+
+        typer.echo(f"advise {advisor.__version__}")
         raise typer.Exit()
 
 
@@ -194,7 +195,7 @@ def chat(
 
 @app.command()
 def forget() -> None:
-    """Delete everything advisor has stored for you: kept history and saved transcripts.
+    """Delete everything advisor has stored for you: history, transcripts and its cache.
 
     Example: advise forget
     """
@@ -202,7 +203,10 @@ def forget() -> None:
 
     removed = storage.forget()
     if not removed:
-        typer.echo(f"Nothing to forget: advisor has stored nothing in {storage.data_dir()}.")
+        typer.echo(
+            f"Nothing to forget: advisor has stored nothing in {storage.data_dir()} "
+            f"or {storage.cache_dir()}."
+        )
         return
     for path in removed:
         typer.echo(f"removed {path}")

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from advisor import rulebook
+from advisor import cache, rulebook
 from advisor.errors import Problem
 from advisor.matcher import Match, Matcher
-from advisor.models import Principle
+from advisor.models import Principle, RuleBook
 from advisor.normalise import pronoun
 from advisor.render import Choose, Renderer, first
 from advisor.safety import SafetyHit, check
@@ -63,6 +63,25 @@ class Advice:
         }
 
 
+def compile_rules(rules_dir: str | Path | None) -> tuple[RuleBook, list[Problem], Matcher]:
+    """A loaded rule book and its matcher, from the cache when the rule files are unchanged."""
+    root = rulebook.bundled_rules() if rules_dir is None else Path(rules_dir)
+    digest = None
+    if cache.enabled():
+        try:
+            digest = cache.key(root, rulebook.bundled_rules() / "safety.yaml")
+        except (OSError, RecursionError):
+            digest = None  # unreadable: the loader below reports exactly what is wrong
+        found = cache.load(digest) if digest else None
+        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], Matcher):
+            return found
+    book, warnings = rulebook.load(rules_dir)
+    matcher = Matcher(book)
+    if digest:
+        cache.save(digest, (book, warnings, matcher))
+    return book, warnings, matcher
+
+
 class Advisor:
     """Answers dating questions from a rule book.
 
@@ -77,8 +96,11 @@ class Advisor:
         threshold: float | None = None,
         margin: float | None = None,
     ) -> None:
-        self.book, self.warnings = rulebook.load(rules_dir)
-        self.matcher = Matcher(self.book, threshold=threshold, margin=margin)
+        self.book, self.warnings, self.matcher = compile_rules(rules_dir)
+        if threshold is not None:
+            self.matcher.threshold = threshold
+        if margin is not None:
+            self.matcher.margin = margin
         self.renderer = Renderer(self.book)
 
     @property

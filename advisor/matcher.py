@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rapidfuzz import fuzz, process
-
 from advisor.models import Example, Intent, RuleBook
 from advisor.normalise import Normaliser, sentences, stem
 
@@ -144,6 +142,8 @@ class Matcher:
             return word
         found = self._corrections.get(word)
         if found is None:
+            from rapidfuzz import fuzz, process  # imported on first need: start-up stays fast
+
             best = process.extractOne(
                 word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF
             )
@@ -158,6 +158,8 @@ class Matcher:
         plain = self._plain(text)
         if len(plain.split()) > SMALLTALK_MAX_WORDS:
             return False
+        from rapidfuzz import fuzz, process
+
         best = process.extractOne(plain, self._smalltalk[intent_id], scorer=fuzz.ratio)
         return best is not None and best[1] >= SMALLTALK_LIKENESS
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 APP = "advisor"
@@ -12,6 +11,12 @@ APP = "advisor"
 def data_dir() -> Path:
     """The user's data folder for advisor (XDG_DATA_HOME, or ~/.local/share), not created."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for advisor (XDG_CACHE_HOME, or ~/.cache), not created."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / APP
 
 
@@ -27,15 +32,17 @@ def transcripts_dir() -> Path:
 
 def forget() -> list[Path]:
     """Delete everything advisor has stored for this user; return what was removed."""
-    root = data_dir()
-    if not root.exists():
-        return []
-    removed = sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())
-    for path in removed:
-        path.unlink()
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
-        folder.rmdir()
-    root.rmdir()
+    removed: list[Path] = []
+    for root in (data_dir(), cache_dir()):
+        if not root.is_dir():
+            continue
+        files = sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())
+        for path in files:
+            path.unlink()
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+            folder.rmdir()
+        root.rmdir()
+        removed += files
     return removed
 
 
@@ -55,15 +62,18 @@ def private_file(path: Path) -> Path:
     return path
 
 
-def write_atomically(path: Path, text: str) -> Path:
+def write_atomically(path: Path, text: str | bytes) -> Path:
     """Write a whole file or nothing: a crash mid-write leaves any older file as it was."""
+    import tempfile  # only when writing: start-up stays fast
+
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o600)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Problem, Where
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -51,12 +52,17 @@ def parse(data: bytes, name: str) -> tuple[Any, list[Problem]]:
                     "YAML indents with spaces only: replace the tab with spaces",
                 )
             ]
+    import yaml  # here, not at the top: a cached rule book never needs it
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
         return _convert(node, loader, name, set())
+    except _Refused as err:
+        line = err.mark.line + 1
+        return None, [Problem(Where(name, line), f"YAML syntax: {err}", _syntax_hint(str(err)))]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
@@ -81,33 +87,35 @@ def _syntax_hint(problem: str) -> str:
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
-class _Refused(yaml.MarkedYAMLError):
-    pass
+class _Refused(Exception):
+    """A YAML feature rule files may not use, at the place it was used."""
+
+    def __init__(self, problem: str, mark: yaml.Mark) -> None:
+        super().__init__(problem)
+        self.mark = mark
 
 
 def _convert(
     node: yaml.Node, loader: yaml.SafeLoader, name: str, seen: set[int]
 ) -> tuple[Any, list[Problem]]:
     """Turn a composed node into values; aliases are refused so no file can blow up in size."""
+    import yaml
+
     problems: list[Problem] = []
 
     def walk(n: yaml.Node) -> Any:
         if id(n) in seen:
-            raise _Refused(
-                None, None, "anchors and aliases (& and *) are not supported", n.start_mark
-            )
+            raise _Refused("anchors and aliases (& and *) are not supported", n.start_mark)
         seen.add(id(n))
         if not isinstance(n, yaml.ScalarNode) and n.tag not in _PLAIN_TAGS:
-            raise _Refused(None, None, f"the tag {n.tag} is not supported", n.start_mark)
+            raise _Refused(f"the tag {n.tag} is not supported", n.start_mark)
         if isinstance(n, yaml.MappingNode):
             result = YamlMap()
             result.line = n.start_mark.line + 1
             result.key_lines = {}
             for key_node, value_node in n.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Refused(
-                        None, None, "merge keys (<<) are not supported", key_node.start_mark
-                    )
+                    raise _Refused("merge keys (<<) are not supported", key_node.start_mark)
                 key = walk(key_node)
                 line = key_node.start_mark.line + 1
                 if not isinstance(key, str):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,12 @@ from typer.testing import CliRunner
 from advisor import Advisor
 from advisor.cli import ExitStatus, app
 from advisor.rulebook import bundled_rules
+
+# Nothing a test run does may touch the real home folder: caches, history and
+# transcripts go to a folder of this run's own.
+_HOME = tempfile.mkdtemp(prefix="advisor-tests-")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 REPO = Path(__file__).resolve().parent.parent
 COLUMN = REPO.parent / "shared" / "seeds" / "000_543b9c675afbad69.txt"
