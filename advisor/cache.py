@@ -9,7 +9,6 @@ and rebuilt. Deleting the folder is always safe. Set ADVISOR_NO_CACHE=1 to skip 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -43,7 +42,11 @@ def _files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]
 
 def key(root: Traversable, safety: Traversable) -> str:
     """A hash of everything a compiled rule book depends on."""
-    digest = hashlib.sha256(FORMAT + sys.version.encode())
+    try:  # blake2 without loading OpenSSL, which costs more than the rest of this function
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python implementation
+        from hashlib import blake2b
+    digest = blake2b(FORMAT + sys.version.encode(), digest_size=32)
     code = Path(__file__).resolve().parent
     for source in sorted(code.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -137,6 +136,8 @@ def ask(
     except AdvisorError as err:
         _fail(err, debug)
     if as_json:
+        import json
+
         data = advice.to_dict()
         if explain:
             data["explanation"] = explanation(advice)

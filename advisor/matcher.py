@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ SMALLTALK_LIKENESS = 60
 UNSEEN_WEIGHT = 1.0
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
+CANDIDATES = 8
+"""How many intents `rank` returns, best first."""
+POSTING_CAP = 300
+"""Words in more examples than this only add to the scores of examples found by rarer words."""
 CORRECTION_CUTOFF = 84
 
 
@@ -97,35 +103,39 @@ class Matcher:
         self._examples: list[tuple[Intent, Example, frozenset[str]]] = []
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
-        self._exact: dict[str, tuple[str, Example]] = {}
+        self._exact: dict[str, int] = {}
         self._smalltalk: dict[str, list[str]] = defaultdict(list)
         for intent in book.intents.values():
             for example in intent.examples:
                 if skip is not None and skip(example):
                     continue
                 self._vocabulary.update(self.normaliser.words(example.text))
-                self._exact.setdefault(self._plain(example.text), (intent.id, example))
+                self._exact.setdefault(self._plain(example.text), len(self._examples))
                 tokens = self.normaliser.tokens(example.text)
                 if intent.kind == "smalltalk":
                     self._smalltalk[intent.id].append(self._plain(example.text))
-                self._examples.append((intent, example, _features(tokens)))
+                # Interned, so the cached index stores each word once.
+                features = frozenset(map(sys.intern, _features(tokens)))
+                self._examples.append((intent, example, features))
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
         self._vocabulary = {w for w in self._vocabulary if w.isalpha()}
         self._vocab_list = sorted(self._vocabulary)
         self._corrections: dict[str, str] = {}
-        index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._idf = _idf([f for *_, f in self._examples])
         self._unseen = math.log(len(self._examples) + 1) + 1.0
-        for number, (*_, features) in enumerate(self._examples):
-            norm = math.sqrt(sum(self._idf[f] ** 2 for f in features)) or 1.0
-            for feature in features:
-                index[feature].append((number, self._idf[feature] / norm))
-        self._index = dict(index)
+        self._norms = array("d")
+        postings: dict[str, array[int]] = defaultdict(lambda: array("i"))
         centroids: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for feature, postings in self._index.items():
-            for number, weight in postings:
-                centroids[self._examples[number][0].id][feature] += weight
+        for number, (intent, _, features) in enumerate(self._examples):
+            norm = math.sqrt(sum(self._idf[f] ** 2 for f in features)) or 1.0
+            self._norms.append(norm)
+            for feature in features:
+                postings[feature].append(number)
+                centroids[intent.id][feature] += self._idf[feature] / norm
+        # Postings hold example numbers only (weights follow from idf and norm), in compact
+        # arrays: the cache stays small and quick to load.
+        self._index = dict(postings)
         centroid_index: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for intent_id, vector in centroids.items():
             length = math.sqrt(sum(w * w for w in vector.values())) or 1.0
@@ -175,8 +185,8 @@ class Matcher:
         exact = self._exact.get(self._plain(text)) if len(text) < 200 else None
         if exact is not None:
             # A message that is one of the examples, word for word, is that intent.
-            intent_id, example = exact
-            return [Candidate(intent_id, self.book.settings.confidence(1.0), example, (), 1.0)]
+            intent, example, _ = self._examples[exact]
+            return [Candidate(intent.id, self.book.settings.confidence(1.0), example, (), 1.0)]
         tokens = self.tokens(text)
         if not tokens:
             return []
@@ -191,49 +201,69 @@ class Matcher:
             )
             or 1.0
         )
+        # Retrieval: only examples sharing a word that is not too common are candidates, so
+        # the work per message stays bounded however large the rule book grows.
+        common = [f for f in weights if len(self._index[f]) > POSTING_CAP]
         scores: dict[int, float] = defaultdict(float)
         for feature, weight in weights.items():
-            for number, example_weight in self._index.get(feature, ()):
-                scores[number] += weight / norm * example_weight
+            if feature not in common:
+                share = weight * weight / norm
+                for number in self._index[feature]:
+                    scores[number] += share / self._norms[number]
+        for feature in common:
+            share = weights[feature] ** 2 / norm
+            for number in scores:
+                if feature in self._examples[number][2]:
+                    scores[number] += share / self._norms[number]
         central: dict[str, float] = defaultdict(float)
         for feature, weight in weights.items():
             for intent_id, centroid_weight in self._centroids.get(feature, ()):
                 central[intent_id] += weight / norm * centroid_weight
-        best: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        # The two closest examples of each intent.
+        best: dict[str, list[tuple[float, int]]] = {}
         for number, score in scores.items():
-            best[self._examples[number][0].id].append((score, number))
-        calibrate = self.book.settings.confidence
+            pair = best.setdefault(self._examples[number][0].id, [(0.0, -1), (0.0, -1)])
+            if score > pair[0][0]:
+                pair[0], pair[1] = (score, number), pair[0]
+            elif score > pair[1][0]:
+                pair[1] = (score, number)
         token_set = set(tokens)
         anchored = bool(token_set & self._romance)
         gate = bool(token_set & self._roles) and not anchored
-        ranked: list[Candidate] = []
-        for intent_id, found in best.items():
-            if self.book.intents[intent_id].kind == "smalltalk" and not self._small(
-                text, intent_id
-            ):
-                continue
-            found.sort(reverse=True)
-            cosine, number = found[0]
-            second = found[1][0] if len(found) > 1 else 0.0
-            intent, example, features = self._examples[number]
+        keyed = {
+            owner for owner, kw in self._keywords if kw[0] in token_set and _contains(tokens, kw)
+        }
+        totals: dict[str, float] = {}
+        for intent_id, ((cosine, _), (second, _)) in best.items():
             score = (
                 EXAMPLE_WEIGHT * cosine
                 + SECOND_EXAMPLE_WEIGHT * second
                 + CENTROID_WEIGHT * central[intent_id]
             )
-            if any(_contains(tokens, kw) for owner, kw in self._keywords if owner == intent_id):
+            if intent_id in keyed:
                 score += KEYWORD_BONUS
-            if intent.kind == "situation" and not anchored:
+            if not anchored and self.book.intents[intent_id].kind == "situation":
                 score *= OTHER_ROLE_PENALTY if gate else UNANCHORED_PENALTY
-            shared = tuple(sorted(f for f in features & query if " " not in f))
-            raw = min(score, 1.0)
-            ranked.append(Candidate(intent_id, calibrate(raw), example, shared, raw))
-        for owner, keyword in self._keywords:
-            if owner not in best and keyword and _contains(tokens, keyword):
-                ranked.append(
-                    Candidate(owner, calibrate(KEYWORD_BONUS), None, keyword, KEYWORD_BONUS)
-                )
-        ranked.sort(key=lambda c: (-c.score, c.intent))
+            totals[intent_id] = min(score, 1.0)
+        for owner in keyed - totals.keys():
+            totals[owner] = KEYWORD_BONUS
+        # Only the leaders become candidates with their evidence; the rest cannot matter.
+        calibrate = self.book.settings.confidence
+        ranked: list[Candidate] = []
+        for intent_id in sorted(totals, key=lambda i: (-totals[i], i)):
+            if self.book.intents[intent_id].kind == "smalltalk" and not self._small(
+                text, intent_id
+            ):
+                continue
+            raw = totals[intent_id]
+            if intent_id in best:
+                _, example, features = self._examples[best[intent_id][0][1]]
+                shared = tuple(sorted(f for f in features & query if " " not in f))
+                ranked.append(Candidate(intent_id, calibrate(raw), example, shared, raw))
+            else:
+                ranked.append(Candidate(intent_id, calibrate(raw), None, (), raw))
+            if len(ranked) == CANDIDATES:
+                break
         return ranked
 
     def match(self, text: str) -> Match:

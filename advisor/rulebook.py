@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from importlib import resources
 from importlib.abc import Traversable
 from os import PathLike
 from pathlib import Path
@@ -45,10 +44,15 @@ KNOWN_FILES = {
 
 def bundled_rules() -> Traversable:
     """The rule book shipped inside the package, or the checkout's `rules/` when run from source."""
+    here = Path(__file__).resolve().parent
+    if (here / "rules").is_dir():  # an installed wheel on disk: no need to ask importlib
+        return here / "rules"
+    from importlib import resources
+
     packaged = resources.files("advisor") / "rules"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "rules"
+    return here.parent / "rules"
 
 
 def load(root: str | PathLike[str] | None = None) -> tuple[RuleBook, list[Problem]]:
