@@ -22,6 +22,7 @@ SMALLTALK_EXTRA = 0.25
 SMALLTALK_MAX_WORDS = 6
 SMALLTALK_LIKENESS = 60
 UNSEEN_WEIGHT = 1.0
+UNKNOWN_CAP = 3
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
 CANDIDATES = 8
@@ -195,6 +196,7 @@ class Matcher:
         # Words the rule book has never seen still count towards the message's length, so a
         # message mostly about something else scores low even when a few words are shared.
         unknown = sum(1 for f in query if f not in self._idf and " " not in f)
+        unknown = min(unknown, UNKNOWN_CAP)  # a long letter's stray words must not drown it
         norm = (
             math.sqrt(
                 sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * self._unseen) ** 2

@@ -155,7 +155,12 @@ class Normaliser:
                 word = word[4:]
             if word in lex.stopwords:
                 continue
-            if correct is not None:
+            if word.isdigit():
+                # Ages and counts matter as kinds, not values: "I'm 45" is like "I'm 50".
+                word = "age" if 18 <= int(word[:3]) <= 120 else "few"
+            elif word[:-1].isdigit() and word.endswith("s"):
+                word = "age"  # in my 40s
+            elif correct is not None:
                 word = correct(word)
             word = stem(word)
             if (scope or negated) and word not in _PERSONAL:

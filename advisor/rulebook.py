@@ -650,7 +650,14 @@ class _Loader:
             for example in intent.examples:
                 key = " ".join(example.text.lower().split())
                 other = seen.get(key)
-                if other is not None and other.id != intent.id:
+                if other is intent:
+                    self.add(
+                        example.where,
+                        f"the phrasing '{example.text}' is written twice in '{intent.id}'",
+                        "remove one of them",
+                        warning=True,
+                    )
+                elif other is not None:
                     self.add(
                         example.where,
                         f"the phrasing '{example.text}' is also an example of '{other.id}'",
