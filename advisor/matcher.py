@@ -25,6 +25,7 @@ UNSEEN_WEIGHT = 1.0
 UNKNOWN_CAP = 3
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
+MIN_SENTENCE_WORDS = 2
 CANDIDATES = 8
 """How many intents `rank` returns, best first."""
 POSTING_CAP = 300
@@ -54,6 +55,8 @@ class Segment:
     text: str
     question: bool
     ranked: tuple[Candidate, ...]
+    words: int = 0
+    """How many content words it has: a sentence of one word says too little on its own."""
 
     @property
     def top(self) -> Candidate | None:
@@ -181,14 +184,14 @@ class Matcher:
         """The normalised, spelling-corrected tokens the matcher compares."""
         return self.normaliser.tokens(text, self.correct)
 
-    def rank(self, text: str) -> list[Candidate]:
-        """Every intent that shares anything with the text, best first."""
+    def rank(self, text: str, tokens: list[str] | None = None) -> list[Candidate]:
+        """The intents that share most with the text, best first."""
         exact = self._exact.get(self._plain(text)) if len(text) < 200 else None
         if exact is not None:
             # A message that is one of the examples, word for word, is that intent.
             intent, example, _ = self._examples[exact]
             return [Candidate(intent.id, self.book.settings.confidence(1.0), example, (), 1.0)]
-        tokens = self.tokens(text)
+        tokens = self.tokens(text) if tokens is None else tokens
         if not tokens:
             return []
         query = _features(tokens)
@@ -275,10 +278,18 @@ class Matcher:
     def segments(self, text: str) -> tuple[Segment, list[Segment]]:
         """The whole message and each of its sentences, ranked."""
         parts = sentences(text)[:MAX_SENTENCES]
-        whole = Segment(text, any(q for _, q in parts), tuple(self.rank(text)[:5]))
+        tokens = self.tokens(text)
+        whole = Segment(
+            text, any(q for _, q in parts), tuple(self.rank(text, tokens)[:5]), len(tokens)
+        )
         if len(parts) < 2:
             return whole, [whole]
-        return whole, [Segment(s, q, tuple(self.rank(s)[:5])) for s, q in parts]
+        found = []
+        for sentence, question in parts:
+            tokens = self.tokens(sentence)
+            ranked = tuple(self.rank(sentence, tokens)[:5])
+            found.append(Segment(sentence, question, ranked, len(tokens)))
+        return whole, found
 
     def _kind(self, candidate: Candidate | None, threshold: float) -> str:
         if candidate is None:
@@ -305,6 +316,8 @@ class Matcher:
         situations: list[str] = []
         for segment in segments:
             top = segment.top
+            if segment.words < MIN_SENTENCE_WORDS and len(segments) > 1:
+                continue  # "what gives?" alone is no situation of its own
             if kind(top) == "situation" and top and top.intent not in situations:
                 situations.append(top.intent)
         if kind(whole.top) == "situation" and whole.top and not situations:
