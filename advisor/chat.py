@@ -58,7 +58,7 @@ class Chat:
             self.command(text)
             return
         turn = self.conversation.send(line)
-        self.transcript += [("You", line.strip()), ("advisor", turn.advice.reply)]
+        self.transcript += [("You", turn.advice.question.strip()), ("advisor", turn.advice.reply)]
         self.show(turn)
         intent = self.conversation.book.intents.get(turn.advice.intent or "")
         if intent is not None and intent.action == "end":

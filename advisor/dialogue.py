@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from advisor.engine import Advice, Advisor
 from advisor.matcher import Candidate, Match
 from advisor.models import Answer, Intent, Principle
-from advisor.normalise import pronoun
+from advisor.normalise import clean, pronoun
 
 ANSWER_CUTOFF = 80
 """How closely (rapidfuzz, 0-100) a reply must fit an expected answer to count as one."""
@@ -116,6 +116,7 @@ class Conversation:
         """Answer one message in the light of the conversation so far."""
         state = self.state
         state.turn += 1
+        text = clean(text)  # no terminal escapes or invisible characters go any further
         hit = self.advisor.danger(text)
         if hit is not None:
             state.pending = None  # safety overrides any question about dating

@@ -10,7 +10,7 @@ from advisor import cache, rulebook
 from advisor.errors import Problem
 from advisor.matcher import Match, Matcher
 from advisor.models import Principle, RuleBook
-from advisor.normalise import pronoun
+from advisor.normalise import clean, pronoun
 from advisor.render import Choose, Renderer, first
 from advisor.safety import SafetyHit, check
 
@@ -110,11 +110,15 @@ class Advisor:
 
     def advise(self, text: str, *, choose: Choose = first) -> Advice:
         """Answer one message on its own."""
+        text = clean(text)  # no terminal escapes or invisible characters go any further
         hit = self.danger(text)
         if hit is not None:
             return self.safe(text, hit)
         who = pronoun(text, self.book.lexicon)
-        return self.compose(text, self.matcher.match(text), who, choose=choose)
+        match = self.matcher.match(text)
+        if match.intent is None and self.matcher.foreign(text):
+            return Advice(text, None, match.confidence, choose(self.book.replies.foreign))
+        return self.compose(text, match, who, choose=choose)
 
     def danger(self, text: str) -> SafetyHit | None:
         """The safety category a message falls under, if any; checked before anything else."""

@@ -25,6 +25,11 @@ UNSEEN_WEIGHT = 1.0
 UNKNOWN_CAP = 3
 UNANCHORED_PENALTY = 0.8
 MAX_SENTENCES = 60
+MAX_CHARS = 20_000
+FOREIGN_MIN_WORDS = 3
+FOREIGN_SHARE = 0.3
+"""Below this share of words advisor knows, a message is taken to be in another language."""
+"""How much of a message is matched (safety always reads all of it)."""
 MIN_SENTENCE_WORDS = 2
 CANDIDATES = 8
 """How many intents `rank` returns, best first."""
@@ -105,7 +110,7 @@ class Matcher:
         self._romance = frozenset(self._stems(lex.romance | frozenset(lex.pronoun_cues)))
         self._roles = frozenset(self._stems(lex.other_roles))
         self._examples: list[tuple[Intent, Example, frozenset[str]]] = []
-        self._vocabulary: set[str] = set(lex.romance | lex.other_roles)
+        self._vocabulary: set[str] = set(lex.romance | lex.other_roles) | self.normaliser.known()
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
         self._exact: dict[str, int] = {}
         self._smalltalk: dict[str, list[str]] = defaultdict(list)
@@ -113,7 +118,7 @@ class Matcher:
             for example in intent.examples:
                 if skip is not None and skip(example):
                     continue
-                self._vocabulary.update(self.normaliser.words(example.text))
+                self._vocabulary.update(self.normaliser.spellings(example.text))
                 self._exact.setdefault(self._plain(example.text), len(self._examples))
                 tokens = self.normaliser.tokens(example.text)
                 if intent.kind == "smalltalk":
@@ -179,6 +184,28 @@ class Matcher:
 
     def _plain(self, text: str) -> str:
         return " ".join(w for w in self.normaliser.words(text) if w.isalnum())
+
+    def foreign(self, text: str) -> bool:
+        """True when a message of a few words is mostly not English, as advisor knows it."""
+        words = [w for w in self.normaliser.words(text[:MAX_CHARS]) if w.isalpha()]
+        letters = sum(len(w) for w in words)
+        if (
+            letters >= FOREIGN_MIN_WORDS
+            and sum(not c.isascii() for w in words for c in w) > letters / 2
+        ):
+            return True  # mostly another script
+        if len(words) < FOREIGN_MIN_WORDS:
+            return False
+        lex = self.book.lexicon
+        known = sum(
+            w in self._vocabulary
+            or w in lex.stopwords
+            or w in lex.negations
+            or w in lex.negation_breaks
+            or self.correct(w) != w
+            for w in words
+        )
+        return known < len(words) * FOREIGN_SHARE
 
     def tokens(self, text: str) -> list[str]:
         """The normalised, spelling-corrected tokens the matcher compares."""
@@ -277,6 +304,7 @@ class Matcher:
 
     def segments(self, text: str) -> tuple[Segment, list[Segment]]:
         """The whole message and each of its sentences, ranked."""
+        text = text[:MAX_CHARS]  # a letter's opening says what it is about; bounds the time
         parts = sentences(text)[:MAX_SENTENCES]
         tokens = self.tokens(text)
         whole = Segment(

@@ -167,6 +167,8 @@ class Replies:
     """The sentences advisor says that belong to no situation."""
 
     fallback: tuple[str, ...]
+    foreign: tuple[str, ...]
+    """Said, in English, to a message in another language."""
     ambiguous: str
     letter_more: str
     quote: str

@@ -116,9 +116,27 @@ class Normaliser:
             words.append(self.lexicon.contractions.get(token, token))
         return " ".join(words)
 
-    def words(self, text: str) -> list[str]:
-        """Cleaned words and sentence punctuation with shorthand and phrases rewritten."""
-        return self._phrases(self._shorthand(clean(text)))
+    def words(self, text: str, correct: Callable[[str], str] | None = None) -> list[str]:
+        """Cleaned words and sentence punctuation with shorthand, spelling and phrases rewritten."""
+        words = self._shorthand(clean(text))
+        if correct is not None:
+            words = [correct(w) for w in words]
+        return self._phrases(words)
+
+    def spellings(self, text: str) -> list[str]:
+        """Every word form a text uses, before and after phrases are rewritten."""
+        words = self._shorthand(clean(text))
+        return words + self._phrases(words)
+
+    def known(self) -> set[str]:
+        """Words the lexicon itself knows: they are never taken for misspellings."""
+        lex = self.lexicon
+        found = set(lex.stopwords | lex.negations | lex.negation_breaks)
+        for phrase in lex.phrases:
+            found.update(self._shorthand(phrase))
+        for word in (*lex.shorthand.values(), *lex.contractions.values()):
+            found.update(word.split())
+        return found
 
     def _phrases(self, words: list[str]) -> list[str]:
         table, longest = self._table, self._longest
@@ -143,7 +161,7 @@ class Normaliser:
         lex = self.lexicon
         out: list[str] = []
         scope = 0
-        for word in self.words(text):
+        for word in self.words(text, correct):
             if word in _BREAK or word in lex.negation_breaks:
                 scope = 0
                 continue
@@ -160,8 +178,6 @@ class Normaliser:
                 word = "age" if 18 <= int(word[:3]) <= 120 else "few"
             elif word[:-1].isdigit() and word.endswith("s"):
                 word = "age"  # in my 40s
-            elif correct is not None:
-                word = correct(word)
             word = stem(word)
             if (scope or negated) and word not in _PERSONAL:
                 word = "not_" + word

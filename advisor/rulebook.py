@@ -470,7 +470,7 @@ class _Loader:
             value,
             Where(file, 1),
             "replies.yaml",
-            {"fallback", "ambiguous", "letter_more", "quote", "settings", "dialogue"},
+            {"fallback", "foreign", "ambiguous", "letter_more", "quote", "settings", "dialogue"},
             set(),
         )
         if m is None:
@@ -480,6 +480,7 @@ class _Loader:
             return None, None
         replies = Replies(
             fallback=tuple(e.text for e in self.texts(m, "fallback", file, minimum=1)),
+            foreign=tuple(e.text for e in self.texts(m, "foreign", file, minimum=1)),
             ambiguous=self.text(m, "ambiguous", file),
             letter_more=self.text(m, "letter_more", file),
             quote=self.text(m, "quote", file),

@@ -48,7 +48,7 @@ def test_an_edited_rule_file_is_seen_on_the_next_run(make_book: Callable[..., Pa
     assert Advisor(root).advise("what's the weather").intent is None
     replies = root / "replies.yaml"
     text = replies.read_text("utf-8")
-    start, end = text.index("fallback:"), text.index("# When the top two")
+    start, end = text.index("fallback:"), text.index("# When a message seems")
     replies.write_text(text[:start] + 'fallback: ["Only dating here."]\n' + text[end:], "utf-8")
     assert Advisor(root).advise("what's the weather").reply == "Only dating here."
 

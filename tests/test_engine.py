@@ -91,6 +91,6 @@ def test_another_rule_book_can_be_loaded(make_book) -> None:  # type: ignore[no-
     replies = root / "replies.yaml"
     text = replies.read_text("utf-8")
     start = text.index("fallback:")
-    end = text.index("# When the top two")
+    end = text.index("# When a message seems")
     replies.write_text(text[:start] + 'fallback: ["Only dating, sorry."]\n' + text[end:], "utf-8")
     assert Advisor(rules_dir=root).advise("what's the weather").reply == "Only dating, sorry."

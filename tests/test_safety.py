@@ -74,3 +74,21 @@ def test_a_safety_reply_never_carries_dating_advice(advisor: Advisor, text: str)
     advice = advisor.advise("he hit me. " + text)
     assert advice.safety
     assert advice.rules == ()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [(r"\b(hit|hits) me", ("hit", "hits")), (r"\bsuicid", ("suicid",)),
+     (r"\b(a|)b", ()), (r"\b(x|y)?z", ()), (r"\bab?c", ()), (r"(?:x)", ())],
+)  # fmt: skip
+def test_the_search_shortcut_only_skips_patterns_that_cannot_match(
+    pattern: str, words: tuple[str, ...]
+) -> None:
+    from advisor.safety import _must_contain
+
+    assert _must_contain(pattern) == words
+
+
+def test_danger_is_found_at_the_end_of_a_very_long_letter(advisor: Advisor) -> None:
+    letter = "he never called me back after our date. " * 20_000 + "I want to die."
+    assert advisor.advise(letter).safety
