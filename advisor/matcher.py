@@ -187,13 +187,12 @@ class Matcher:
 
     def foreign(self, text: str) -> bool:
         """True when a message of a few words is mostly not English, as advisor knows it."""
-        words = [w for w in self.normaliser.words(text[:MAX_CHARS]) if w.isalpha()]
-        letters = sum(len(w) for w in words)
-        if (
-            letters >= FOREIGN_MIN_WORDS
-            and sum(not c.isascii() for w in words for c in w) > letters / 2
+        letters = [c for c in text[:MAX_CHARS] if c.isalpha()]
+        if len(letters) >= FOREIGN_MIN_WORDS and sum(not c.isascii() for c in letters) * 2 > len(
+            letters
         ):
             return True  # mostly another script
+        words = [w for w in self.normaliser.words(text[:MAX_CHARS]) if w.isalpha()]
         if len(words) < FOREIGN_MIN_WORDS:
             return False
         lex = self.book.lexicon
