@@ -354,12 +354,11 @@ class Matcher:
             c for c in whole.ranked if kind(c) or self.book.intents[c.intent].kind != "smalltalk"
         ]
         if len(segments) > 1 and situations:
-            asked = [s.top for s in segments if s.question and s.top and s.top.intent in situations]
-            chosen = max(
-                asked or [s.top for s in segments if s.top and s.top.intent in situations],
-                key=lambda c: c.score,
-            )
-            ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
+            found = [s for s in segments if s.top and s.top.intent in situations]
+            options = [s.top for s in found if s.question] or [s.top for s in found]
+            if options:  # the question the letter asks, or else its strongest sentence
+                chosen = max((c for c in options if c), key=lambda c: c.score)
+                ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
         elif len(segments) > 1 and kind(whole.top) in ("", "out-of-scope"):
             small = [s.top for s in segments if kind(s.top) == "smalltalk" and s.top]
             if small:

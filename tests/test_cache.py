@@ -21,8 +21,13 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield tmp_path / "cache" / "advisor"
 
 
-MESSAGES = ["he never called", "she left me on read", "hi", "my boss never calls me back",
-            "He didn't call after we exchanged numbers. Should I text him?"]  # fmt: skip
+MESSAGES = [
+    "he never called",
+    "she left me on read",
+    "hi",
+    "my boss never calls me back",
+    "He didn't call after we exchanged numbers. Should I text him?",
+]
 
 
 def test_answers_are_identical_with_and_without_the_cache(

@@ -48,9 +48,12 @@ def chat_in_terminal(advisor: Advisor, keys: str | list[str], **options: bool) -
             threading.Thread(target=typist, daemon=True).start()
         screen = io.StringIO()
         chat = run_terminal(
-            Conversation(advisor, seed=1), plain=True, input=pipe,
-            output=PlainTextOutput(screen), **options,
-        )  # fmt: skip
+            Conversation(advisor, seed=1),
+            plain=True,
+            input=pipe,
+            output=PlainTextOutput(screen),
+            **options,
+        )
     return screen.getvalue(), chat
 
 
@@ -91,8 +94,22 @@ def test_a_pasted_letter_arrives_as_one_message(advisor: Advisor) -> None:
 
 def test_slash_commands(advisor: Advisor, tmp_path: Path) -> None:
     saved = tmp_path / "talk.md"
-    keys = ("/help" + ENTER + "/topics" + ENTER + "he ghosted me" + ENTER + "/why" + ENTER
-            + f"/save {saved}" + ENTER + "/reset" + ENTER + "/quit" + ENTER)  # fmt: skip
+    keys = (
+        "/help"
+        + ENTER
+        + "/topics"
+        + ENTER
+        + "he ghosted me"
+        + ENTER
+        + "/why"
+        + ENTER
+        + f"/save {saved}"
+        + ENTER
+        + "/reset"
+        + ENTER
+        + "/quit"
+        + ENTER
+    )
     screen, chat = chat_in_terminal(advisor, keys)
     assert "/save" in screen and "- him going quiet after you met" in screen
     assert "That comes from Jane" in screen

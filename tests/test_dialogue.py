@@ -41,9 +41,14 @@ def test_a_follow_up_is_asked_and_answered(talk: Talk) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [("mine", "gave-mine"), ("he has my number", "gave-mine"), ("both", "both"),
-     ("his", "took-his"), ("I got his number", "took-his")],
-)  # fmt: skip
+    [
+        ("mine", "gave-mine"),
+        ("he has my number", "gave-mine"),
+        ("both", "both"),
+        ("his", "took-his"),
+        ("I got his number", "took-his"),
+    ],
+)
 def test_answers_in_the_users_own_words(advisor: Advisor, answer: str, expected: str) -> None:
     talk = Talk(advisor)
     talk.say("he never called me after our date", "went-silent")
@@ -133,8 +138,18 @@ def test_reset_forgets_everything(talk: Talk) -> None:
 
 
 def test_no_reply_is_given_twice(talk: Talk) -> None:
-    for message in ["hi", "hi", "hi", "hi", "he never called", "he never called",
-                    "he never called", "he never called", "thanks", "thanks"]:  # fmt: skip
+    for message in [
+        "hi",
+        "hi",
+        "hi",
+        "hi",
+        "he never called",
+        "he never called",
+        "he never called",
+        "he never called",
+        "thanks",
+        "thanks",
+    ]:
         talk.say(message)
     replies = [t.advice.reply for t in talk.turns]
     assert len(set(replies)) == len(replies)

@@ -37,8 +37,9 @@ def test_the_eval_file_is_big_and_varied(cases: list[Case]) -> None:
 
 
 def test_eval_messages_are_not_copies_of_rule_examples(advisor: Advisor, cases: list[Case]) -> None:
-    examples = {" ".join(e.text.lower().split()) for i in advisor.book.intents.values()
-                for e in i.examples}  # fmt: skip
+    examples = {
+        " ".join(e.text.lower().split()) for i in advisor.book.intents.values() for e in i.examples
+    }
     copied = [c.text for c in cases if " ".join(c.text.lower().split()) in examples]
     assert copied == []
 

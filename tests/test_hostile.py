@@ -60,26 +60,36 @@ def test_a_one_megabyte_letter_is_answered(advisor: Advisor) -> None:
 
 
 def test_a_letter_of_two_hundred_questions_says_what_was_left(advisor: Advisor) -> None:
-    topics = ["Should I text him?", "Is he married?", "What did I do wrong?",
-              "How do I move on?", "Why does he only text?", "Will I ever find love?"]  # fmt: skip
+    topics = [
+        "Should I text him?",
+        "Is he married?",
+        "What did I do wrong?",
+        "How do I move on?",
+        "Why does he only text?",
+        "Will I ever find love?",
+    ]
     advice = advisor.advise(" ".join(topics[i % len(topics)] for i in range(200)))
     assert "more things than I can answer" in advice.reply
 
 
 def test_invalid_utf8_on_standard_input(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "advisor", "-"], input=b"he never \xff\xfe called",
-        capture_output=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "advisor", "-"],
+        input=b"he never \xff\xfe called",
+        capture_output=True,
+        check=False,
+    )
     assert done.returncode == ExitStatus.OK, done.stderr
     assert b"Traceback" not in done.stderr
 
 
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "advisor", "chat"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [sys.executable, "-m", "advisor", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.0)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
@@ -106,8 +116,11 @@ def test_no_network_is_ever_used(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_one_advisor_serves_many_threads(advisor: Advisor) -> None:
-    messages = [f"{m} {n}" for n in range(100) for m in
-                ("he never called", "should I text her", "he's married", "hi", "asdf")]  # fmt: skip
+    messages = [
+        f"{m} {n}"
+        for n in range(100)
+        for m in ("he never called", "should I text her", "he's married", "hi", "asdf")
+    ]
     expected = [advisor.advise(m).to_dict() for m in messages]
 
     def talk(_: int) -> list[dict[str, object]]:

@@ -105,3 +105,38 @@ def test_any_text_gets_an_answer(advisor: Advisor, text: str) -> None:
     advice = advisor.advise(text)
     assert advice.reply.strip()
     assert 0.0 <= advice.confidence <= 1.0
+
+
+WORDS = [
+    "he",
+    "never",
+    "called",
+    "text",
+    "him",
+    "married",
+    "why",
+    "hi",
+    "the",
+    "and",
+    "not",
+    "move",
+    "on",
+    "love",
+    "sex",
+    "number",
+    "what",
+    "gives",
+    "?",
+    ".",
+    "!",
+    "\n",
+    "54",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join))
+def test_any_letter_of_known_words_gets_an_answer(advisor: Advisor, text: str) -> None:
+    advice = advisor.advise(text)
+    assert advice.reply.strip()
+    assert set(advice.situations) <= set(advisor.book.intents)

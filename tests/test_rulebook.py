@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import COLUMN, REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from advisor import Advisor, RuleError, rulebook
 
@@ -201,3 +204,34 @@ def test_safety_cannot_be_switched_off_by_a_rule_book(make_book: Callable[..., P
     root = make_book(safety_yaml="categories: []\n")
     advice = Advisor(root).advise("he hit me last night")
     assert advice.safety
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(
+        [
+            "principles.yaml",
+            "replies.yaml",
+            "lexicon.yaml",
+            "situations/went-silent.yaml",
+            "smalltalk.yaml",
+        ]
+    ),
+    cut=st.integers(min_value=0, max_value=10_000),
+    junk=st.text(alphabet=":-[]{}&*!|>'\"#\t\n ab1", max_size=8),
+)
+def test_any_damaged_rule_file_is_reported_not_crashed(
+    name: str, cut: int, junk: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("book")
+    shutil.copytree(str(rulebook.bundled_rules()), root, dirs_exist_ok=True)
+    path = root / name
+    text = path.read_text("utf-8")
+    at = cut % (len(text) + 1)
+    path.write_text(text[:at] + junk + text[at + len(junk) :], "utf-8")
+    book, problems = rulebook.check(root)
+    assert book is not None or problems
+    try:
+        Advisor(root).advise("he never called")
+    except RuleError as err:
+        assert err.problems and all(p.where.file for p in err.problems)

@@ -78,9 +78,15 @@ def test_a_safety_reply_never_carries_dating_advice(advisor: Advisor, text: str)
 
 @pytest.mark.parametrize(
     ("pattern", "words"),
-    [(r"\b(hit|hits) me", ("hit", "hits")), (r"\bsuicid", ("suicid",)),
-     (r"\b(a|)b", ()), (r"\b(x|y)?z", ()), (r"\bab?c", ()), (r"(?:x)", ())],
-)  # fmt: skip
+    [
+        (r"\b(hit|hits) me", ("hit", "hits")),
+        (r"\bsuicid", ("suicid",)),
+        (r"\b(a|)b", ()),
+        (r"\b(x|y)?z", ()),
+        (r"\bab?c", ()),
+        (r"(?:x)", ()),
+    ],
+)
 def test_the_search_shortcut_only_skips_patterns_that_cannot_match(
     pattern: str, words: tuple[str, ...]
 ) -> None:
