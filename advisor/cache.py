@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor import storage
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 FORMAT = b"advisor-cache-1\n"
 KEEP = 8

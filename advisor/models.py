@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 
 from advisor.errors import Where
@@ -105,7 +104,8 @@ class SafetyCategory:
     """One kind of danger and the patterns that recognise it."""
 
     id: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]
+    """Regular expressions, checked at load and compiled on first use."""
     resources: tuple[str, ...]
     """Kinds of resource to show, in order."""
     message: str

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from importlib.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Problem, RuleError, Where
 from advisor.models import (
@@ -26,6 +25,9 @@ from advisor.models import (
     Settings,
 )
 from advisor.yamlfile import YamlList, YamlMap, parse
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 MIN_EXAMPLES = 15
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -583,10 +585,11 @@ class _Loader:
             )
             if c is None:
                 continue
-            patterns: list[re.Pattern[str]] = []
+            patterns: list[str] = []
             for example in self.texts(c, "patterns", file, minimum=1):
                 try:
-                    patterns.append(re.compile(example.text))
+                    re.compile(example.text)
+                    patterns.append(example.text)
                 except re.error as err:
                     self.add(example.where, f"the pattern is not a valid regular expression: {err}")
             kinds = self.ids(c, "resources", file)
@@ -676,8 +679,7 @@ def _merge_safety(base: Safety, extra: Safety) -> Safety:
         if known is None:
             categories[c.id] = c
             continue
-        have = {p.pattern for p in known.patterns}
-        patterns = known.patterns + tuple(p for p in c.patterns if p.pattern not in have)
+        patterns = known.patterns + tuple(p for p in c.patterns if p not in known.patterns)
         categories[c.id] = SafetyCategory(c.id, patterns, known.resources, known.message)
     resources = base.resources + tuple(r for r in extra.resources if r not in base.resources)
     return Safety(

@@ -41,10 +41,10 @@ def check(text: str, safety: Safety, normaliser: Normaliser) -> SafetyHit | None
     plain = normaliser.plain(text)
     for category in safety.categories:
         for pattern in category.patterns:
-            words = _must_contain(pattern.pattern)
+            words = _must_contain(pattern)
             if words and not any(w in plain for w in words):
-                continue
-            found = pattern.search(plain)
+                continue  # cannot match: not even compiled
+            found = re.compile(pattern).search(plain)
             if found:
                 return SafetyHit(category, found.group(0))
     return None
