@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class AdvisorError(Exception):
     """Base class for every error advisor reports to a person instead of a traceback."""
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """A place in the rule book: a file as the author sees it, and a line (1-based, 0 if none)."""
 
     file: str
@@ -20,8 +19,7 @@ class Where:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a rule book, where it is, and what to do about it."""
 
     where: Where

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import sys
-from array import array
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
+from advisor.index import Index
 from advisor.models import Example, Intent, RuleBook
 from advisor.normalise import Normaliser, sentences, stem
 
@@ -38,8 +37,7 @@ POSTING_CAP = 300
 CORRECTION_CUTOFF = 84
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One intent's score for a piece of text, with the evidence behind it."""
 
     intent: str
@@ -53,8 +51,7 @@ class Candidate:
     """The score before calibration."""
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One sentence of a message and how it matched."""
 
     text: str
@@ -69,8 +66,7 @@ class Segment:
         return self.ranked[0] if self.ranked else None
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """The matcher's verdict on a whole message."""
 
     intent: str | None
@@ -109,48 +105,31 @@ class Matcher:
         lex = book.lexicon
         self._romance = frozenset(self._stems(lex.romance | frozenset(lex.pronoun_cues)))
         self._roles = frozenset(self._stems(lex.other_roles))
-        self._examples: list[tuple[Intent, Example, frozenset[str]]] = []
+        self._examples: list[tuple[Intent, Example]] = []
         self._vocabulary: set[str] = set(lex.romance | lex.other_roles) | self.normaliser.known()
         self._keywords: list[tuple[str, tuple[str, ...]]] = []
         self._exact: dict[str, int] = {}
         self._smalltalk: dict[str, list[str]] = defaultdict(list)
+        documents: list[frozenset[str]] = []
         for intent in book.intents.values():
             for example in intent.examples:
                 if skip is not None and skip(example):
                     continue
                 self._vocabulary.update(self.normaliser.spellings(example.text))
                 self._exact.setdefault(self._plain(example.text), len(self._examples))
-                tokens = self.normaliser.tokens(example.text)
                 if intent.kind == "smalltalk":
                     self._smalltalk[intent.id].append(self._plain(example.text))
-                # Interned, so the cached index stores each word once.
-                features = frozenset(map(sys.intern, _features(tokens)))
-                self._examples.append((intent, example, features))
+                self._examples.append((intent, example))
+                documents.append(_features(self.normaliser.tokens(example.text)))
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
         self._vocabulary = {w for w in self._vocabulary if w.isalpha()}
         self._vocab_list = sorted(self._vocabulary)
         self._corrections: dict[str, str] = {}
-        self._idf = _idf([f for *_, f in self._examples])
-        self._unseen = math.log(len(self._examples) + 1) + 1.0
-        self._norms = array("d")
-        postings: dict[str, array[int]] = defaultdict(lambda: array("i"))
-        centroids: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for number, (intent, _, features) in enumerate(self._examples):
-            norm = math.sqrt(sum(self._idf[f] ** 2 for f in features)) or 1.0
-            self._norms.append(norm)
-            for feature in features:
-                postings[feature].append(number)
-                centroids[intent.id][feature] += self._idf[feature] / norm
-        # Postings hold example numbers only (weights follow from idf and norm), in compact
-        # arrays: the cache stays small and quick to load.
-        self._index = dict(postings)
-        centroid_index: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for intent_id, vector in centroids.items():
-            length = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            for feature, weight in vector.items():
-                centroid_index[feature].append((intent_id, weight / length))
-        self._centroids = dict(centroid_index)
+        self._intent_ids = list(book.intents)
+        number_of = {intent_id: n for n, intent_id in enumerate(self._intent_ids)}
+        labels = [number_of[intent.id] for intent, _ in self._examples]
+        self._index = Index(documents, labels, len(self._intent_ids))
 
     def _stems(self, words: frozenset[str]) -> list[str]:
         return [t for w in words for t in self.normaliser.tokens(w)]
@@ -215,41 +194,44 @@ class Matcher:
         exact = self._exact.get(self._plain(text)) if len(text) < 200 else None
         if exact is not None:
             # A message that is one of the examples, word for word, is that intent.
-            intent, example, _ = self._examples[exact]
+            intent, example = self._examples[exact]
             return [Candidate(intent.id, self.book.settings.confidence(1.0), example, (), 1.0)]
         tokens = self.tokens(text) if tokens is None else tokens
         if not tokens:
             return []
         query = _features(tokens)
-        weights = {f: self._idf[f] for f in query if f in self._idf}
+        index = self._index
+        known = {index.ids[f]: f for f in query if f in index.ids}
+        weights = {k: index.idf[k] for k in known}
         # Words the rule book has never seen still count towards the message's length, so a
         # message mostly about something else scores low even when a few words are shared.
-        unknown = sum(1 for f in query if f not in self._idf and " " not in f)
+        unknown = sum(1 for f in query if f not in index.ids and " " not in f)
         unknown = min(unknown, UNKNOWN_CAP)  # a long letter's stray words must not drown it
         norm = (
             math.sqrt(
-                sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * self._unseen) ** 2
+                sum(w * w for w in weights.values()) + unknown * (UNSEEN_WEIGHT * index.unseen) ** 2
             )
             or 1.0
         )
         # Retrieval: only examples sharing a word that is not too common are candidates, so
         # the work per message stays bounded however large the rule book grows.
-        common = [f for f in weights if len(self._index[f]) > POSTING_CAP]
+        common = [k for k in weights if index.frequency(k) > POSTING_CAP]
+        norms = index.norms
         scores: dict[int, float] = defaultdict(float)
-        for feature, weight in weights.items():
-            if feature not in common:
+        for k, weight in weights.items():
+            if k not in common:
                 share = weight * weight / norm
-                for number in self._index[feature]:
-                    scores[number] += share / self._norms[number]
-        for feature in common:
-            share = weights[feature] ** 2 / norm
+                for number in index.documents(k):
+                    scores[number] += share / norms[number]
+        for k in common:
+            share = weights[k] ** 2 / norm
             for number in scores:
-                if feature in self._examples[number][2]:
-                    scores[number] += share / self._norms[number]
+                if k in index.features_of(number):
+                    scores[number] += share / norms[number]
         central: dict[str, float] = defaultdict(float)
-        for feature, weight in weights.items():
-            for intent_id, centroid_weight in self._centroids.get(feature, ()):
-                central[intent_id] += weight / norm * centroid_weight
+        for k, weight in weights.items():
+            for label, centroid_weight in index.centroid(k):
+                central[self._intent_ids[label]] += weight / norm * centroid_weight
         # The two closest examples of each intent.
         best: dict[str, list[tuple[float, int]]] = {}
         for number, score in scores.items():
@@ -288,8 +270,15 @@ class Matcher:
                 continue
             raw = totals[intent_id]
             if intent_id in best:
-                _, example, features = self._examples[best[intent_id][0][1]]
-                shared = tuple(sorted(f for f in features & query if " " not in f))
+                number = best[intent_id][0][1]
+                example = self._examples[number][1]
+                shared = tuple(
+                    sorted(
+                        f
+                        for k, f in known.items()
+                        if " " not in f and k in index.features_of(number)
+                    )
+                )
                 ranked.append(Candidate(intent_id, calibrate(raw), example, shared, raw))
             else:
                 ranked.append(Candidate(intent_id, calibrate(raw), None, (), raw))
@@ -388,15 +377,6 @@ class Matcher:
 
 def _features(tokens: list[str]) -> frozenset[str]:
     return frozenset(tokens) | frozenset(f"{a} {b}" for a, b in pairwise(tokens))
-
-
-def _idf(documents: list[frozenset[str]]) -> dict[str, float]:
-    counts: dict[str, int] = defaultdict(int)
-    for features in documents:
-        for feature in features:
-            counts[feature] += 1
-    total = len(documents)
-    return {f: math.log((total + 1) / (n + 1)) + 1.0 for f, n in counts.items()}
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:

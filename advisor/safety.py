@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from advisor.models import Safety, SafetyCategory
 from advisor.normalise import Normaliser
@@ -12,8 +12,7 @@ from advisor.normalise import Normaliser
 _LEADING_WORDS = re.compile(r"^\\b\(([a-z '|]+)\)(?![?*{])|^\\b([a-z ']+)(?![?*{a-z])")
 
 
-@dataclass(frozen=True)
-class SafetyHit:
+class SafetyHit(NamedTuple):
     """A message matched a safety category."""
 
     category: SafetyCategory
