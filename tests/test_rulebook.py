@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -235,3 +236,71 @@ def test_any_damaged_rule_file_is_reported_not_crashed(
         Advisor(root).advise("he never called")
     except RuleError as err:
         assert err.problems and all(p.where.file for p in err.problems)
+
+
+def _write(root: Path, name: str, content: bytes | str) -> None:
+    path = root / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+BROKEN_BOOKS = [
+    ("not utf-8", "principles.yaml", b"principles:\n  - id: caf\xe9\n", "not UTF-8"),
+    ("too large", "replies.yaml", b"# x\n" * 13_000_000, "at most"),
+    (
+        "wrong type",
+        "situations/went-silent.yaml",
+        "id: went-silent\ntitle: [a, list]\n",
+        "'title' should be non-empty text",
+    ),
+    ("answer points nowhere", "situations/went-silent.yaml", None, "'nowhere-at-all'"),
+    (
+        "billion laughs",
+        "replies.yaml",
+        'a: &a ["x","x","x"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n',
+        "aliases",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "content", "words"), BROKEN_BOOKS, ids=[b[0] for b in BROKEN_BOOKS]
+)
+def test_broken_rule_books_are_reported_quickly(
+    case: str,
+    name: str,
+    content: bytes | str | None,
+    words: str,
+    make_book: Callable[..., Path],
+) -> None:
+    root = make_book()
+    if content is None:
+        path = root / name
+        path.write_text(
+            path.read_text("utf-8").replace(
+                "principles: [give-your-number]", "principles: [nowhere-at-all]", 1
+            ),
+            "utf-8",
+        )
+    else:
+        _write(root, name, content)
+    start = time.perf_counter()
+    with pytest.raises(RuleError) as caught:
+        Advisor(root)
+    assert time.perf_counter() - start < 5
+    assert words in str(caught.value)
+    assert all(p.where.file.startswith(str(root)) for p in caught.value.problems)
+
+
+def test_an_empty_rule_book_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(RuleError) as caught:
+        Advisor(tmp_path)
+    text = str(caught.value)
+    assert "principles.yaml: this file is missing" in text
+    assert "has no situations" in text
+
+
+def test_a_symlink_loop_is_reported(make_book: Callable[..., Path]) -> None:
+    root = make_book()
+    (root / "situations" / "loop.yaml").symlink_to(root / "situations" / "loop.yaml")
+    with pytest.raises(RuleError, match=r"loop\.yaml"):
+        Advisor(root)
