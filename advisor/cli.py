@@ -234,11 +234,11 @@ def rules_check(
     Example: advise rules check rules/
     """
     from advisor import report, rulebook
-    from advisor.evaluate import misrouted
+    from advisor.evaluate import keyword_problems, misrouted
 
     book, found = rulebook.check(folder)
     if book is not None and not any(not p.warning for p in found):
-        found = found + misrouted(book)
+        found = found + keyword_problems(book) + misrouted(book)
     if found:
         typer.echo(report.problems(found))
     if book is None or any(not p.warning for p in found):

@@ -14,6 +14,8 @@ from advisor.safety import check
 from advisor.yamlfile import YamlList, YamlMap, parse
 
 FOLDS = 5
+COMMON_KEYWORD = 5
+"""A keyword word found in this many other situations' examples is too common."""
 SPECIAL = {"out-of-scope": None, "safety": "safety"}
 
 
@@ -191,6 +193,43 @@ def misrouted(book: RuleBook) -> list[Problem]:
                         f"'{example.text}' is an example of {intent.id} but reaches "
                         f"{got or 'the fallback'}",
                         "reword it, move it, or check the other situation's keywords",
+                        warning=True,
+                    )
+                )
+    return found
+
+
+def keyword_problems(book: RuleBook) -> list[Problem]:
+    """Warnings for keywords that shrink to one word common in other situations' examples.
+
+    "has partner" is read as "partner" ("has" is too common to count), and "partner"
+    appears all over the rule book: such a keyword boosts its situation far too often.
+    """
+    normaliser = Matcher(book).normaliser
+    words_of = {
+        intent.id: [set(normaliser.tokens(e.text)) for e in intent.examples]
+        for intent in book.situations
+    }
+    found: list[Problem] = []
+    for intent in book.situations:
+        for keyword in intent.keywords:
+            tokens = normaliser.tokens(keyword)
+            if len(tokens) != 1 or len(keyword.split()) < 2:
+                continue
+            elsewhere = sum(
+                tokens[0] in words
+                for other, examples in words_of.items()
+                if other != intent.id
+                for words in examples
+            )
+            if elsewhere >= COMMON_KEYWORD:
+                found.append(
+                    Problem(
+                        intent.where,
+                        f"the keyword '{keyword}' of {intent.id} is read as '{tokens[0]}', "
+                        f"which {elsewhere} examples of other situations also contain",
+                        "use a more specific phrase, or join its words with a phrase in "
+                        "lexicon.yaml (as 'ask out' becomes 'askout')",
                         warning=True,
                     )
                 )

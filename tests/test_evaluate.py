@@ -87,3 +87,18 @@ def test_a_bad_eval_file_names_the_line(tmp_path: Path) -> None:
     path.write_text("went-silent:\n  - he never called\n  - [not, text]\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"eval.yaml:3: this item of 'went-silent'"):
         load_cases(path)
+
+
+def test_a_keyword_that_shrinks_to_a_common_word_is_warned(make_book) -> None:  # type: ignore[no-untyped-def]
+    from advisor import rulebook
+    from advisor.evaluate import keyword_problems
+
+    root = make_book()
+    path = root / "situations" / "unavailable-partner.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("  - married\n", "  - has partner\n", 1), "utf-8"
+    )
+    book, _ = rulebook.load(root)
+    warnings = keyword_problems(book)
+    assert any("'has partner'" in p.problem and "'partner'" in p.problem for p in warnings)
+    assert keyword_problems(rulebook.load()[0]) == []
