@@ -58,6 +58,9 @@ RulesOption = Annotated[
     typer.Option("--rules", help="Use the rule book in this folder instead of the bundled one."),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", hidden=True)]
+FolderArgument = Annotated[
+    Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
+]
 
 
 def _show_version(value: bool) -> None:
@@ -223,9 +226,7 @@ def _load(rules_dir: Path | None, debug: bool) -> Advisor:
 
 @rules_app.command("check")
 def rules_check(
-    folder: Annotated[
-        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
-    ] = None,
+    folder: FolderArgument = None,
     *,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
@@ -252,9 +253,7 @@ def rules_check(
 
 @rules_app.command("test")
 def rules_test(
-    folder: Annotated[
-        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
-    ] = None,
+    folder: FolderArgument = None,
     *,
     eval_file: Annotated[
         Path | None,
@@ -277,53 +276,26 @@ def rules_test(
     from advisor import evaluate, report
 
     advisor = _load(folder, debug)
-    failures = evaluate.rule_tests(advisor)
-    typer.echo(f"rule tests: {'all pass' if not failures else f'{len(failures)} failed'}")
-    if failures:
-        typer.echo(report.problems(failures))
-    folds = evaluate.cross_validate(advisor.book)
-    typer.echo("")
-    typer.echo(
-        report.scores(
-            f"cross-validation over the examples ({evaluate.FOLDS} folds)", folds, advisor.book
-        )
-    )
-    if show_mistakes:
-        typer.echo(report.mistakes(folds))
-    cases = []
+    cases: list[evaluate.Case] = []
     if eval_file is not None:
         try:
             cases = evaluate.load_cases(eval_file)
+            unknown = evaluate.unknown_intents(cases, advisor.book)
+            if unknown:
+                raise RuleError(unknown)
         except AdvisorError as err:
             _fail(err, debug)
-        unknown = evaluate.unknown_intents(cases, advisor.book)
-        if unknown:
-            _fail(RuleError(unknown), debug)
-        result = evaluate.predict(advisor, cases)
-        typer.echo("")
-        typer.echo(
-            report.scores(
-                f"evaluation file {eval_file} ({len(cases)} messages)", result, advisor.book
-            )
-        )
-        if show_mistakes:
-            typer.echo(report.mistakes(result))
-    if sweep:
-        points = ", ".join(f"[{x:g}, {y:g}]" for x, y in evaluate.fit_calibration(advisor.book))
-        typer.echo(f"\ncalibration fitted on cross-validation: [{points}]")
-        settings = advisor.book.settings
-        rows = evaluate.sweep(advisor, cases or [c for c, _ in folds.results])
-        typer.echo("")
-        typer.echo(report.sweep(rows, settings.threshold, settings.margin))
-    if failures:
+    text, failed = report.rule_test(
+        advisor, cases, str(eval_file), with_sweep=sweep, with_mistakes=show_mistakes
+    )
+    typer.echo(text)
+    if failed:
         raise typer.Exit(ExitStatus.FAILED)
 
 
 @rules_app.command("coverage")
 def rules_coverage(
-    folder: Annotated[
-        Path | None, typer.Argument(help="The rule book folder (default: the bundled rules).")
-    ] = None,
+    folder: FolderArgument = None,
     *,
     debug: DebugOption = False,
 ) -> None:

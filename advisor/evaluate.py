@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.engine import Advisor
 from advisor.errors import Problem, RuleError, Where
 from advisor.matcher import Matcher, Segment
-from advisor.models import Example, RuleBook
+from advisor.models import Example, Intent, RuleBook
 from advisor.safety import check
 from advisor.yamlfile import YamlList, YamlMap, parse
 
@@ -134,22 +135,25 @@ def predict(advisor: Advisor, cases: list[Case]) -> Scores:
     return scores
 
 
-def cross_validate(book: RuleBook, folds: int = FOLDS) -> Scores:
-    """Predict each rule example with a matcher built without it (k-fold by position)."""
-    scores = Scores()
-    fold_of: dict[Example, int] = {}
-    for intent in book.intents.values():
-        for number, example in enumerate(intent.examples):
-            fold_of[example] = number % folds
+def _held_out(book: RuleBook, folds: int) -> Iterator[tuple[Matcher, Intent, Example]]:
+    """Each rule example with a matcher built without it (k folds, by position)."""
+    fold_of = {e: n % folds for i in book.intents.values() for n, e in enumerate(i.examples)}
     for fold in range(folds):
         held_out = {e for e, f in fold_of.items() if f == fold}
         matcher = Matcher(book, skip=held_out.__contains__)
         for intent in book.intents.values():
             for example in intent.examples:
-                if fold_of[example] == fold:
-                    expected = None if intent.kind == "out-of-scope" else intent.id
-                    case = Case(example.text, expected, example.where, group=intent.kind)
-                    scores.add(case, matcher.match(example.text).intent)
+                if example in held_out:
+                    yield matcher, intent, example
+
+
+def cross_validate(book: RuleBook, folds: int = FOLDS) -> Scores:
+    """Predict each rule example with a matcher that never saw it."""
+    scores = Scores()
+    for matcher, intent, example in _held_out(book, folds):
+        expected = None if intent.kind == "out-of-scope" else intent.id
+        case = Case(example.text, expected, example.where, group=intent.kind)
+        scores.add(case, matcher.match(example.text).intent)
     return scores
 
 
@@ -321,16 +325,10 @@ def fit_calibration(book: RuleBook, folds: int = FOLDS) -> tuple[tuple[float, fl
     off at fixed scores.
     """
     pairs: list[tuple[float, float]] = []
-    fold_of = {e: n % folds for i in book.intents.values() for n, e in enumerate(i.examples)}
-    for fold in range(folds):
-        held_out = {e for e, f in fold_of.items() if f == fold}
-        matcher = Matcher(book, skip=held_out.__contains__)
-        for intent in book.intents.values():
-            for example in intent.examples:
-                if example in held_out:
-                    ranked = matcher.rank(example.text)
-                    if ranked:
-                        pairs.append((ranked[0].raw, float(ranked[0].intent == intent.id)))
+    for matcher, intent, example in _held_out(book, folds):
+        ranked = matcher.rank(example.text)
+        if ranked:
+            pairs.append((ranked[0].raw, float(ranked[0].intent == intent.id)))
     pairs.sort()
     blocks: list[list[float]] = []  # [sum of outcomes, count, highest score]
     for score, right in pairs:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from advisor import evaluate
+from advisor.engine import Advisor
 from advisor.errors import Problem
-from advisor.evaluate import Scores, SweepRow, recommend
+from advisor.evaluate import Case, Scores, SweepRow, recommend
 from advisor.models import RuleBook
 
 
@@ -116,3 +118,32 @@ def coverage(used: dict[str, list[str]], unreached: list[str]) -> str:
     else:
         lines.append("every principle is reached by at least one situation")
     return "\n".join(lines)
+
+
+def rule_test(
+    advisor: Advisor, cases: list[Case], label: str, *, with_sweep: bool, with_mistakes: bool
+) -> tuple[str, bool]:
+    """The whole `advise rules test` report, and whether any rule test failed."""
+    book = advisor.book
+    failures = evaluate.rule_tests(advisor)
+    parts = [f"rule tests: {'all pass' if not failures else f'{len(failures)} failed'}"]
+    if failures:
+        parts.append(problems(failures))
+    folds = evaluate.cross_validate(book)
+    parts += [
+        "",
+        scores(f"cross-validation over the examples ({evaluate.FOLDS} folds)", folds, book),
+    ]
+    if with_mistakes:
+        parts.append(mistakes(folds))
+    if cases:
+        result = evaluate.predict(advisor, cases)
+        parts += ["", scores(f"evaluation file {label} ({len(cases)} messages)", result, book)]
+        if with_mistakes:
+            parts.append(mistakes(result))
+    if with_sweep:
+        points = ", ".join(f"[{x:g}, {y:g}]" for x, y in evaluate.fit_calibration(book))
+        rows = evaluate.sweep(advisor, cases or [c for c, _ in folds.results])
+        parts += ["", f"calibration fitted on cross-validation: [{points}]", ""]
+        parts.append(sweep(rows, book.settings.threshold, book.settings.margin))
+    return "\n".join(parts), bool(failures)
