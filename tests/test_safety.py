@@ -111,3 +111,9 @@ def test_the_search_shortcut_only_skips_patterns_that_cannot_match(
 def test_danger_is_found_at_the_end_of_a_very_long_letter(advisor: Advisor) -> None:
     letter = "he never called me back after our date. " * 20_000 + "I want to die."
     assert advisor.advise(letter).safety
+
+
+def test_no_rule_example_raises_an_alarm(advisor: Advisor) -> None:
+    for intent in advisor.book.intents.values():
+        for example in intent.examples:
+            assert advisor.danger(example.text) is None, (intent.id, example.text)
