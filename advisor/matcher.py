@@ -30,6 +30,10 @@ FOREIGN_SHARE = 0.3
 """Below this share of words advisor knows, a message is taken to be in another language."""
 """How much of a message is matched (safety always reads all of it)."""
 MIN_SENTENCE_WORDS = 2
+QUESTION_WORDS = 3
+QUESTION_CONFIDENCE = 0.75
+QUESTION_FIT = 0.6
+"""A letter's question decides its topic only if it fits the whole letter this well, relatively."""
 CANDIDATES = 8
 """How many intents `rank` returns, best first."""
 POSTING_CAP = 300
@@ -307,6 +311,36 @@ class Matcher:
             found.append(Segment(sentence, question, ranked, len(tokens)))
         return whole, found
 
+    def _asked_most(
+        self, whole: Segment, segments: list[Segment], situations: list[str]
+    ) -> Candidate:
+        """The situation a letter asks about most directly.
+
+        That is its clearest question ("Should I call him or text him?"), if the question
+        says enough on its own and fits the letter as a whole too; otherwise the situation
+        that fits the whole letter best.
+        """
+        whole_score = {c.intent: c.score for c in whole.ranked}
+        best_whole = max((whole_score.get(i, 0.0) for i in situations), default=0.0)
+        questions = [
+            s.top
+            for s in segments
+            if s.question
+            and s.top
+            and s.top.intent in situations
+            and s.words >= QUESTION_WORDS
+            and s.top.score >= QUESTION_CONFIDENCE
+            and whole_score.get(s.top.intent, 0.0) >= best_whole * QUESTION_FIT
+        ]
+        if questions:
+            return max(questions, key=lambda c: c.score)
+        fits = [c for c in whole.ranked if c.intent in situations]
+        if fits:
+            return fits[0]
+        return max(
+            (s.top for s in segments if s.top and s.top.intent in situations), key=lambda c: c.score
+        )
+
     def _kind(self, candidate: Candidate | None, threshold: float) -> str:
         if candidate is None:
             return ""
@@ -343,11 +377,8 @@ class Matcher:
             c for c in whole.ranked if kind(c) or self.book.intents[c.intent].kind != "smalltalk"
         ]
         if len(segments) > 1 and situations:
-            found = [s for s in segments if s.top and s.top.intent in situations]
-            options = [s.top for s in found if s.question] or [s.top for s in found]
-            if options:  # the question the letter asks, or else its strongest sentence
-                chosen = max((c for c in options if c), key=lambda c: c.score)
-                ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
+            chosen = self._asked_most(whole, segments, situations)
+            ranked = [chosen] + [c for c in ranked if c.intent != chosen.intent]
         elif len(segments) > 1 and kind(whole.top) in ("", "out-of-scope"):
             small = [s.top for s in segments if kind(s.top) == "smalltalk" and s.top]
             if small:
