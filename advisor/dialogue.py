@@ -88,8 +88,6 @@ class Conversation:
         self.random = random.Random(self.seed)
         self.state = State()
 
-    # -- variation ------------------------------------------------------------------------------
-
     def choose(self, options: Sequence[str]) -> str:
         """One of several phrasings, preferring those not said yet; reproducible with a seed."""
         fresh = [o for o in options if not any(o in said for said in self.state.said)]
@@ -109,8 +107,6 @@ class Conversation:
             state.given.update(p.id for p in advice.rules)
             state.last = turn
         return turn
-
-    # -- the turn -------------------------------------------------------------------------------
 
     def send(self, text: str) -> Turn:
         """Answer one message in the light of the conversation so far."""
@@ -181,8 +177,6 @@ class Conversation:
                     match.segments,
                 )
         return match
-
-    # -- answers to questions -------------------------------------------------------------------
 
     def _plain(self, text: str) -> str:
         words = self.advisor.matcher.normaliser.words(text)
@@ -259,8 +253,6 @@ class Conversation:
         advice = replace(turn.advice, reply=f"{thanks}\n\n{turn.advice.reply}")
         self.state.said.add(advice.reply)
         return replace(turn, advice=advice, answered=chosen.id)
-
-    # -- why and more ---------------------------------------------------------------------------
 
     def _why(self, text: str, asked: Intent) -> Turn:
         last = self.state.last

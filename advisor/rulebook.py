@@ -107,8 +107,6 @@ class _Loader:
     def add(self, where: Where, problem: str, hint: str = "", *, warning: bool = False) -> None:
         self.problems.append(Problem(where, problem, hint, warning))
 
-    # -- files ---------------------------------------------------------------------------------
-
     def read(self, folder: Traversable, name: str, *, required: bool) -> tuple[Any, str]:
         display = f"{self.label}/{name}"
         item = folder
@@ -181,8 +179,6 @@ class _Loader:
             )
             return
         intents[intent.id] = intent
-
-    # -- checking helpers ----------------------------------------------------------------------
 
     def mapping(
         self, value: Any, where: Where, what: str, required: set[str], optional: set[str]
@@ -262,8 +258,6 @@ class _Loader:
 
     def ids(self, m: YamlMap, key: str, file: str) -> tuple[str, ...]:
         return tuple(e.text for e in self.texts(m, key, file))
-
-    # -- kinds of rule -------------------------------------------------------------------------
 
     def principles(self, value: Any, file: str) -> dict[str, Principle]:
         found: dict[str, Principle] = {}
