@@ -1,10 +1,11 @@
 """A cache of compiled rule books, keyed on the rule files' content, in the user's cache folder.
 
 Loading YAML and building the matcher's index costs far more than answering a message, so a
-compiled rule book is kept as a pickle named after a hash of every rule file, the bundled
-safety rules, advisor's own code and the Python version. Edit a file and the key changes; a
-cache file that is unreadable, damaged, not the user's own, or writable by others is ignored
-and rebuilt. Deleting the folder is always safe. Set ADVISOR_NO_CACHE=1 to skip it.
+compiled rule book is kept as a pickle named after a hash of every rule file and the bundled
+safety rules (their content), advisor's own code (size and time) and the Python version. Edit
+a file and the key changes; a cache file that is unreadable, damaged, not the user's own, or
+writable by others is ignored and rebuilt. Deleting the folder is always safe. Set
+ADVISOR_NO_CACHE=1 to skip it.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def key(root: Traversable, safety: Traversable) -> str:
     digest = blake2b(FORMAT + sys.version.encode(), digest_size=32)
     code = Path(__file__).resolve().parent
     for source in sorted(code.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        # advisor's own code changes only when it is reinstalled: its size and time will do
+        info = source.stat()
+        digest.update(f"{source.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     for name, item in [*_files(root), ("<bundled safety>", safety)]:
         digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()

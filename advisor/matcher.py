@@ -128,7 +128,8 @@ class Matcher:
             for keyword in intent.keywords:
                 self._keywords.append((intent.id, tuple(self.normaliser.tokens(keyword))))
         self._vocabulary = {w for w in self._vocabulary if w.isalpha()}
-        self._vocab_list = sorted(self._vocabulary)
+        self._vocab_list: list[str] = []
+        """The vocabulary in order, for spelling correction; sorted on first need."""
         self._corrections: dict[str, str] = {}
         self._intent_ids = list(book.intents)
         number_of = {intent_id: n for n, intent_id in enumerate(self._intent_ids)}
@@ -147,12 +148,19 @@ class Matcher:
             from rapidfuzz import fuzz, process  # imported on first need: start-up stays fast
 
             best = process.extractOne(
-                word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF
+                word,
+                self._vocab_list or self._sorted_vocabulary(),
+                scorer=fuzz.ratio,
+                score_cutoff=CORRECTION_CUTOFF,
             )
             found = best[0] if best else word
             if len(self._corrections) < 50_000:
                 self._corrections[word] = found
         return found
+
+    def _sorted_vocabulary(self) -> list[str]:
+        self._vocab_list = sorted(self._vocabulary)
+        return self._vocab_list
 
     def _small(self, text: str, intent_id: str) -> bool:
         """Small talk is short and close to an example as a whole: "good morning" inside a

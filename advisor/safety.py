@@ -9,6 +9,7 @@ from typing import NamedTuple
 from advisor.models import Safety, SafetyCategory
 from advisor.normalise import Normaliser
 
+_LOOKBEHINDS = re.compile(r"(?<=^\\b)(?:\(\?<[!=][^()]*\))+")
 _LEADING_WORDS = re.compile(r"^\\b\(([a-z '|]+)\)(?![?*{])|^\\b([a-z ']+)(?![?*{a-z])")
 
 
@@ -28,7 +29,8 @@ def _must_contain(pattern: str) -> tuple[str, ...]:
     "hits", so a long letter is only searched with the patterns that could match it.
     An empty answer means "no such words": the pattern is always searched.
     """
-    found = _LEADING_WORDS.match(pattern)
+    # Lookbehinds consume nothing, so the words after them still start every match.
+    found = _LEADING_WORDS.match(_LOOKBEHINDS.sub("", pattern, count=1))
     if found is None:
         return ()
     words = tuple((found.group(1) or found.group(2)).split("|"))
