@@ -30,6 +30,7 @@ FOREIGN_SHARE = 0.3
 """Below this share of words advisor knows, a message is taken to be in another language."""
 """How much of a message is matched (safety always reads all of it)."""
 MIN_SENTENCE_WORDS = 2
+SHORT_SENTENCE_CONFIDENCE = 0.8
 QUESTION_WORDS = 3
 QUESTION_CONFIDENCE = 0.75
 QUESTION_FIT = 0.6
@@ -375,7 +376,9 @@ class Matcher:
         for segment in segments:
             top = segment.top
             if segment.words < MIN_SENTENCE_WORDS and len(segments) > 1:
-                continue  # "what gives?" alone is no situation of its own
+                # "what gives?" alone raises no situation, unless it is as plain as "nada."
+                if not top or top.score < SHORT_SENTENCE_CONFIDENCE:
+                    continue
             if kind(top) == "situation" and top and top.intent not in situations:
                 situations.append(top.intent)
         if kind(whole.top) == "situation" and whole.top and not situations:
