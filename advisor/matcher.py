@@ -375,10 +375,10 @@ class Matcher:
         situations: list[str] = []
         for segment in segments:
             top = segment.top
-            if segment.words < MIN_SENTENCE_WORDS and len(segments) > 1:
-                # "what gives?" alone raises no situation, unless it is as plain as "nada."
-                if not top or top.score < SHORT_SENTENCE_CONFIDENCE:
-                    continue
+            # "what gives?" alone raises no situation, unless it is as plain as "nada."
+            short = segment.words < MIN_SENTENCE_WORDS and len(segments) > 1
+            if short and (not top or top.score < SHORT_SENTENCE_CONFIDENCE):
+                continue
             if kind(top) == "situation" and top and top.intent not in situations:
                 situations.append(top.intent)
         if kind(whole.top) == "situation" and whole.top and not situations:

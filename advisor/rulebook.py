@@ -6,6 +6,7 @@ import itertools
 import re
 from os import PathLike
 from pathlib import Path
+from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Problem, RuleError, Where
@@ -213,6 +214,27 @@ class _Loader:
             return ""
         return " ".join(value.split())
 
+    def filled(self, m: YamlMap, key: str, file: str, fields: set[str]) -> str:
+        """A required text with {placeholders}, checked against the ones advisor fills in."""
+        return self.template(self.text(m, key, file), fields, _at(m, key, file))
+
+    def template(self, text: str, fields: set[str], where: Where) -> str:
+        """Check that a sentence uses only the {placeholders} advisor fills in."""
+        allowed = ", ".join(f"{{{f}}}" for f in sorted(fields)) or "no placeholders"
+        hint = f"it may use {allowed}; write {{{{ and }}}} for a brace itself"
+        try:
+            names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+        except ValueError as err:
+            self.add(where, f"the text's braces do not pair up ({err})", hint)
+            return ""
+        unknown = sorted(names - fields)
+        if unknown:
+            self.add(
+                where, f"the text uses {', '.join(repr(n) for n in unknown)} as a placeholder", hint
+            )
+            return ""
+        return text
+
     def ident(self, m: YamlMap, key: str, file: str) -> str:
         value = self.text(m, key, file)
         if value and not ID_PATTERN.match(value):
@@ -377,7 +399,10 @@ class _Loader:
                     title=self.text(m, "title", file, required=False),
                     description="",
                     examples=self.texts(m, "examples", file, minimum=3),
-                    acknowledge=tuple(e.text for e in self.texts(m, "replies", file, minimum=1)),
+                    acknowledge=tuple(
+                        self.template(e.text, {"topics"}, e.where)
+                        for e in self.texts(m, "replies", file, minimum=1)
+                    ),
                     where=Where(file, m.line),
                     action=self.action(m, file),
                 )
@@ -477,9 +502,9 @@ class _Loader:
         replies = Replies(
             fallback=tuple(e.text for e in self.texts(m, "fallback", file, minimum=1)),
             foreign=tuple(e.text for e in self.texts(m, "foreign", file, minimum=1)),
-            ambiguous=self.text(m, "ambiguous", file),
-            letter_more=self.text(m, "letter_more", file),
-            quote=self.text(m, "quote", file),
+            ambiguous=self.filled(m, "ambiguous", file, {"first", "second"}),
+            letter_more=self.filled(m, "letter_more", file, {"count"}),
+            quote=self.filled(m, "quote", file, {"quote", "source"}),
             dialogue=dialogue,
         )
         s = self.mapping(
@@ -518,9 +543,18 @@ class _Loader:
         )
         if d is None:
             return None
-        found = {key: tuple(e.text for e in self.texts(d, key, file, minimum=1)) for key in lists}
+        fields = {"ask_again": {"question"}}
+        found = {
+            key: tuple(
+                self.template(e.text, fields.get(key, set()), e.where)
+                for e in self.texts(d, key, file, minimum=1)
+            )
+            for key in lists
+        }
         return Dialogue(
-            why=self.text(d, "why", file), more_none=self.text(d, "more_none", file), **found
+            why=self.filled(d, "why", file, {"source", "quote", "words", "title"}),
+            more_none=self.filled(d, "more_none", file, {"title", "related"}),
+            **found,
         )
 
     def calibration(self, s: YamlMap, file: str) -> tuple[tuple[float, float], ...] | None:

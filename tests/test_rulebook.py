@@ -207,7 +207,7 @@ def test_safety_cannot_be_switched_off_by_a_rule_book(make_book: Callable[..., P
     assert advice.safety
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     name=st.sampled_from(
         [
@@ -304,3 +304,24 @@ def test_a_symlink_loop_is_reported(make_book: Callable[..., Path]) -> None:
     (root / "situations" / "loop.yaml").symlink_to(root / "situations" / "loop.yaml")
     with pytest.raises(RuleError, match=r"loop\.yaml"):
         Advisor(root)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('quote: "As {sourse} put it: {quote}"', "'sourse'"),
+        ('quote: "As {source put it"', "do not pair up"),
+        ('quote: "{0} said {quote}"', "'0'"),
+    ],
+)
+def test_placeholders_are_checked(text: str, words: str, make_book: Callable[..., Path]) -> None:
+    root = make_book()
+    path = root / "replies.yaml"
+    old = path.read_text("utf-8")
+    start = old.index("quote:")
+    end = old.index("\n", start)
+    path.write_text(old[:start] + text + old[end:], "utf-8")
+    with pytest.raises(RuleError) as caught:
+        Advisor(root)
+    assert "replies.yaml:" in str(caught.value) and words in str(caught.value)
+    assert "{{ and }}" in str(caught.value)
