@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from advisor import storage
 from advisor.dialogue import Conversation, Turn
+from advisor.normalise import clean
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -92,7 +93,8 @@ class Chat:
         return rows
 
     def notice(self, text: str) -> None:
-        self.say([("notice", row) for row in self.wrap(text)] + [("", "")])
+        """A line about the chat itself, never carrying control characters a user typed."""
+        self.say([("notice", row) for row in self.wrap(clean(text))] + [("", "")])
 
     def command(self, text: str) -> None:
         name, _, argument = text.partition(" ")
@@ -133,8 +135,9 @@ class Chat:
             lines += [f"**{speaker}:**", "", text, ""]
         try:
             storage.write_atomically(path, "\n".join(lines))
-        except OSError as err:
-            self.notice(f"Could not save to {path}: {err.strerror}. Nothing was written.")
+        except (OSError, ValueError) as err:
+            reason = getattr(err, "strerror", None) or str(err)
+            self.notice(f"Could not save to {path}: {reason}. Nothing was written.")
             return
         self.notice(
             f"Saved to {path} (readable by you only). Delete it when you no longer need it."

@@ -180,3 +180,14 @@ def test_forget_removes_everything_kept(advisor: Advisor, cli: Cli, private_home
     assert "removed" in out and "history" in out
     assert not private_home.joinpath("advisor").exists()
     assert "Nothing to forget" in cli("forget")
+
+
+@pytest.mark.parametrize("target", ["/tmp/a\x00b.md", "/proc/nowhere/x.md", "/"])
+def test_a_save_that_cannot_happen_is_explained(advisor: Advisor, target: str) -> None:
+    lines: list[str] = []
+    chat = Chat(Conversation(advisor), lambda rows: lines.extend(t for _, t in rows))
+    chat.handle("he never called")
+    chat.handle(f"/save {target}")
+    shown = " ".join(lines)
+    assert "Nothing was written" in shown
+    assert "\x00" not in shown
