@@ -43,6 +43,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Dating advice drawn from an advice column, answered on this machine.\n\n"
+    "Ask in your own words (advise QUESTION), paste a whole letter (advise -), or run "
+    "advise alone to talk it through in a chat. Nothing leaves this machine.\n\n"
     'Example: advise "He didn\'t call after we exchanged numbers. Should I text him?"',
 )
 rules_app = typer.Typer(
@@ -78,13 +80,7 @@ def _main(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Dating advice drawn from an advice column, answered on this machine.
-
-    Ask a question in your own words, paste a whole letter with `advise -`, or run
-    `advise` alone to talk it through in a chat.
-
-    Example: advise "He didn't call after we exchanged numbers. Should I text him?"
-    """
+    """Options before any command (the app's own help is set on `app`)."""
 
 
 def _fail(err: Exception, debug: bool) -> NoReturn:
@@ -106,7 +102,7 @@ def _read_question(words: list[str]) -> str:
     return " ".join(words)
 
 
-@app.command()
+@app.command(short_help="Answer one question (the default: advise QUESTION).")
 def ask(
     question: Annotated[
         list[str] | None,
@@ -151,7 +147,7 @@ def ask(
         typer.echo("\n" + explanation(advice))
 
 
-@app.command()
+@app.command(short_help="Talk it through in a conversation (the default: advise alone).")
 def chat(
     *,
     as_json: Annotated[
@@ -197,7 +193,7 @@ def chat(
     run_terminal(conversation, plain=plain or plain_output(), keep_history=keep_history)
 
 
-@app.command()
+@app.command(short_help="Delete everything advisor has stored for you.")
 def forget() -> None:
     """Delete everything advisor has stored for you: history, transcripts and its cache.
 
@@ -224,7 +220,7 @@ def _load(rules_dir: Path | None, debug: bool) -> Advisor:
         _fail(err, debug)
 
 
-@rules_app.command("check")
+@rules_app.command("check", short_help="Validate a rule book: every problem, file and line.")
 def rules_check(
     folder: FolderArgument = None,
     *,
@@ -251,7 +247,7 @@ def rules_check(
         raise typer.Exit(ExitStatus.FAILED)
 
 
-@rules_app.command("test")
+@rules_app.command("test", short_help="Test a rule book and measure its matching.")
 def rules_test(
     folder: FolderArgument = None,
     *,
@@ -293,7 +289,7 @@ def rules_test(
         raise typer.Exit(ExitStatus.FAILED)
 
 
-@rules_app.command("coverage")
+@rules_app.command("coverage", short_help="Which principles each situation gives.")
 def rules_coverage(
     folder: FolderArgument = None,
     *,
