@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from advisor import cache, rulebook
+from advisor import cache, storage
 from advisor.errors import Problem
 from advisor.matcher import Match, Matcher
 from advisor.models import Principle, RuleBook
@@ -65,16 +65,18 @@ class Advice:
 
 def compile_rules(rules_dir: str | Path | None) -> tuple[RuleBook, list[Problem], Matcher]:
     """A loaded rule book and its matcher, from the cache when the rule files are unchanged."""
-    root = rulebook.bundled_rules() if rules_dir is None else Path(rules_dir)
+    root = storage.bundled_rules() if rules_dir is None else Path(rules_dir)
     digest = None
     if cache.enabled():
         try:
-            digest = cache.key(root, rulebook.bundled_rules() / "safety.yaml")
+            digest = cache.key(root, storage.bundled_rules() / "safety.yaml")
         except (OSError, RecursionError):
             digest = None  # unreadable: the loader below reports exactly what is wrong
         found = cache.load(digest) if digest else None
         if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], Matcher):
             return found
+    from advisor import rulebook  # only when the cache cannot help: it brings the validator
+
     book, warnings = rulebook.load(rules_dir)
     matcher = Matcher(book)
     if digest:

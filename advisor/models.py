@@ -107,6 +107,8 @@ class SafetyCategory(NamedTuple):
     """Kinds of resource to show, in order."""
     message: str
     """The calm sentence that opens the reply."""
+    leads: tuple[tuple[str, ...], ...] = ()
+    """For each pattern, words one of which every match starts with (empty: none known)."""
 
 
 class Safety(NamedTuple):

@@ -25,6 +25,8 @@ from advisor.models import (
     SafetyCategory,
     Settings,
 )
+from advisor.safety import must_contain
+from advisor.storage import bundled_rules
 from advisor.yamlfile import YamlList, YamlMap, parse
 
 if TYPE_CHECKING:
@@ -43,19 +45,6 @@ KNOWN_FILES = {
     "replies.yaml",
     "safety.yaml",
 }
-
-
-def bundled_rules() -> Traversable:
-    """The rule book shipped inside the package, or the checkout's `rules/` when run from source."""
-    here = Path(__file__).resolve().parent
-    if (here / "rules").is_dir():  # an installed wheel on disk: no need to ask importlib
-        return here / "rules"
-    from importlib import resources
-
-    packaged = resources.files("advisor") / "rules"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "rules"
 
 
 def load(root: str | PathLike[str] | None = None) -> tuple[RuleBook, list[Problem]]:
@@ -634,6 +623,7 @@ class _Loader:
                     tuple(patterns),
                     kinds,
                     self.text(c, "message", file, required=False),
+                    tuple(must_contain(p) for p in patterns),
                 )
             )
         resources_found: list[Resource] = []
@@ -708,7 +698,8 @@ def _merge_safety(base: Safety, extra: Safety) -> Safety:
             categories[c.id] = c
             continue
         patterns = known.patterns + tuple(p for p in c.patterns if p not in known.patterns)
-        categories[c.id] = SafetyCategory(c.id, patterns, known.resources, known.message)
+        leads = tuple(must_contain(p) for p in patterns)
+        categories[c.id] = SafetyCategory(c.id, patterns, known.resources, known.message, leads)
     resources = base.resources + tuple(r for r in extra.resources if r not in base.resources)
     return Safety(
         tuple(categories.values()),

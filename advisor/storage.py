@@ -1,11 +1,29 @@
-"""Where advisor may write, and writing there safely: owner-only files, written atomically."""
+"""Where advisor's files are: its bundled rules, and the user's folders it may write to
+(owner-only files, written atomically)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 APP = "advisor"
+
+
+def bundled_rules() -> Traversable:
+    """The rule book shipped inside the package, or the checkout's `rules/` when run from source."""
+    here = Path(__file__).resolve().parent
+    if (here / "rules").is_dir():  # an installed wheel on disk: no need to ask importlib
+        return here / "rules"
+    from importlib import resources
+
+    packaged = resources.files("advisor") / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
 
 
 def data_dir() -> Path:

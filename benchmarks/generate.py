@@ -14,7 +14,7 @@ import random
 import shutil
 from pathlib import Path
 
-from advisor.rulebook import bundled_rules
+from advisor.storage import bundled_rules
 
 ADJECTIVES = [
     "quiet",

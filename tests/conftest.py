@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from advisor import Advisor
 from advisor.cli import ExitStatus, app
-from advisor.rulebook import bundled_rules
+from advisor.storage import bundled_rules
 
 # Nothing a test run does may touch the real home folder: caches, history and
 # transcripts go to a folder of this run's own.

@@ -81,7 +81,7 @@ def test_the_one_shot_path_imports_only_what_it_needs(private_cache: Path) -> No
         "from advisor.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "names = ['prompt_toolkit', 'rich', 'yaml', 'pydantic', 'advisor.chat', "
-        "'advisor.dialogue', 'importlib.metadata']\n"
+        "'advisor.dialogue', 'importlib.metadata', 'advisor.rulebook', 'advisor.yamlfile']\n"
         "sys.stderr.write(__import__('json').dumps([n for n in names if n in sys.modules]))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(private_cache.parent)}

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor import Advisor, RuleError, rulebook
+from advisor.storage import bundled_rules
 
 REQUIRED_PRINCIPLES = [
     "give-your-number",
@@ -111,7 +112,7 @@ def test_readme_examples_load(kind: str, text: str, make_book: Callable[..., Pat
     root = make_book(**{name.replace("/", "__").replace(".yaml", "_yaml"): text})
     if kind == "principle":
         # The example holds one principle; keep the others the situations need.
-        full = yaml.safe_load((rulebook.bundled_rules() / "principles.yaml").read_text("utf-8"))
+        full = yaml.safe_load((bundled_rules() / "principles.yaml").read_text("utf-8"))
         mine = yaml.safe_load(text)["principles"]
         full["principles"] = mine + [p for p in full["principles"] if p["id"] != mine[0]["id"]]
         (root / "principles.yaml").write_text(yaml.safe_dump(full, allow_unicode=True), "utf-8")
@@ -225,7 +226,7 @@ def test_any_damaged_rule_file_is_reported_not_crashed(
     name: str, cut: int, junk: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     root = tmp_path_factory.mktemp("book")
-    shutil.copytree(str(rulebook.bundled_rules()), root, dirs_exist_ok=True)
+    shutil.copytree(str(bundled_rules()), root, dirs_exist_ok=True)
     path = root / name
     text = path.read_text("utf-8")
     at = cut % (len(text) + 1)
