@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from advisor.engine import Advice, Advisor
-    from advisor.errors import AdvisorError, Problem, RuleError, UsageError, Where
+    from advisor.errors import AdvisorError, Problem, RuleError, Where
 
 __all__ = [
     "Advice",
@@ -18,7 +18,6 @@ __all__ = [
     "AdvisorError",
     "Problem",
     "RuleError",
-    "UsageError",
     "Where",
     "__version__",
 ]
@@ -29,7 +28,6 @@ _HOMES = {
     "AdvisorError": "advisor.errors",
     "Problem": "advisor.errors",
     "RuleError": "advisor.errors",
-    "UsageError": "advisor.errors",
     "Where": "advisor.errors",
 }
 

@@ -111,9 +111,11 @@ class Chat:
         elif name == "/topics":
             self.say([("", f"- {s.title}") for s in book.situations] + [("", "")])
         elif name in ("/why", "/more"):
-            action = name[1:]
-            asked = next(i for i in book.intents.values() if i.action == action)
-            self.handle(asked.examples[0].text)
+            asked = next((i for i in book.intents.values() if i.action == name[1:]), None)
+            if asked is None:
+                self.notice(f"This rule book has no small talk with 'action: {name[1:]}'.")
+            else:
+                self.handle(asked.examples[0].text)
         elif name == "/reset":
             self.conversation.reset()
             self.transcript.clear()

@@ -105,11 +105,6 @@ class Advisor:
             self.matcher.margin = margin
         self.renderer = Renderer(self.book)
 
-    @property
-    def problems(self) -> list[Problem]:
-        """Warnings found while loading the rule book."""
-        return list(self.warnings)
-
     def advise(self, text: str, *, choose: Choose = first) -> Advice:
         """Answer one message on its own."""
         text = clean(text)  # no terminal escapes or invisible characters go any further

@@ -39,7 +39,3 @@ class RuleError(AdvisorError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = [p for p in problems if not p.warning]
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class UsageError(AdvisorError):
-    """A command was called the wrong way; the message says how to call it."""

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from advisor.index import Index
 from advisor.models import Example, Intent, RuleBook
-from advisor.normalise import Normaliser, sentences, stem
+from advisor.normalise import Normaliser, sentences
 
 KEYWORD_BONUS = 0.15
 OTHER_ROLE_PENALTY = 0.4
@@ -428,4 +428,4 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     )
 
 
-__all__ = ["Candidate", "Match", "Matcher", "Segment", "stem"]
+__all__ = ["Candidate", "Match", "Matcher", "Segment"]
