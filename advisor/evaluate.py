@@ -11,6 +11,7 @@ from advisor.engine import Advisor
 from advisor.errors import Problem, RuleError, Where
 from advisor.matcher import Matcher, Segment
 from advisor.models import Example, Intent, RuleBook
+from advisor.normalise import Normaliser
 from advisor.safety import check
 from advisor.yamlfile import YamlList, YamlMap, parse
 
@@ -209,7 +210,7 @@ def keyword_problems(book: RuleBook) -> list[Problem]:
     "has partner" is read as "partner" ("has" is too common to count), and "partner"
     appears all over the rule book: such a keyword boosts its situation far too often.
     """
-    normaliser = Matcher(book).normaliser
+    normaliser = Normaliser(book.lexicon)
     words_of = {
         intent.id: [set(normaliser.tokens(e.text)) for e in intent.examples]
         for intent in book.situations
