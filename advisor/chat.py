@@ -55,7 +55,10 @@ class Chat:
         text = line.strip()
         if not text:
             return
-        if text.startswith("/"):
+        name, _, argument = text.partition(" ")
+        if name in COMMANDS and (not argument or name == "/save"):
+            # Only a known command, exactly, is a command: "/r/relationships says my bf hits
+            # me" is a message, and goes through the safety screen like any other.
             self.command(text)
             return
         turn = self.conversation.send(line)
@@ -122,8 +125,6 @@ class Chat:
             self.notice("Starting afresh: this conversation has been forgotten.")
         elif name == "/save":
             self.save(argument.strip())
-        else:
-            self.notice(f"There is no command {name}; /help lists them.")
 
     def save(self, argument: str) -> None:
         """Write the transcript as Markdown, atomically and owner-only."""

@@ -14,6 +14,7 @@ from advisor.engine import Advice, Advisor
 from advisor.matcher import Candidate, Match
 from advisor.models import Answer, Intent, Principle
 from advisor.normalise import clean, pronoun
+from advisor.safety import SafetyHit
 
 ANSWER_CUTOFF = 80
 """How closely (rapidfuzz, 0-100) a reply must fit an expected answer to count as one."""
@@ -44,6 +45,8 @@ class Turn:
     answered: str | None = None
     words: tuple[str, ...] = ()
     """The user's words that led to this turn's advice, for `why`."""
+    safety_mode: bool = False
+    """True when the turn was answered in safety mode: no dating advice."""
 
     def to_dict(self) -> dict[str, Any]:
         """The one-shot JSON object plus `turn`, `awaiting` and `answered`."""
@@ -52,6 +55,7 @@ class Turn:
             "turn": self.turn,
             "awaiting": self.awaiting,
             "answered": self.answered,
+            "safety_mode": self.safety_mode,
         }
 
 
@@ -70,6 +74,12 @@ class State:
     said: set[str] = field(default_factory=set)
     """Every reply so far, so none is repeated."""
     turn: int = 0
+    safety: SafetyHit | None = None
+    """The danger the writer told of: until they say they are safe, no dating advice."""
+    safety_words: str = ""
+    """What they wrote then, for `why`."""
+    checking: SafetyHit | None = None
+    """A check-in whose question waits for its answer."""
 
 
 class Conversation:
@@ -82,6 +92,11 @@ class Conversation:
         self.random = random.Random(seed)
         self.state = State()
         self._answer_forms: dict[str, str] = {}
+
+    @property
+    def in_safety_mode(self) -> bool:
+        """True while advisor gives no dating advice because the writer told of danger."""
+        return self.state.safety is not None
 
     def reset(self) -> None:
         """Forget everything and start again (the same seed gives the same conversation)."""
@@ -97,12 +112,14 @@ class Conversation:
         self, advice: Advice, answered: str | None = None, words: Sequence[str] = ()
     ) -> Turn:
         state = self.state
-        if advice.reply in state.said:
+        if advice.reply in state.said and not advice.safety:
             opener = self.choose(self.book.replies.dialogue.again)
             advice = replace(advice, reply=f"{opener} {advice.reply}")
         state.said.add(advice.reply)
         awaiting = state.pending.question if state.pending else None
-        turn = Turn(advice, state.turn, awaiting, answered, tuple(words))
+        if state.checking is not None:
+            awaiting = state.checking.category.message
+        turn = Turn(advice, state.turn, awaiting, answered, tuple(words), state.safety is not None)
         if advice.rules:
             state.given.update(p.id for p in advice.rules)
             state.last = turn
@@ -115,8 +132,9 @@ class Conversation:
         text = clean(text)  # no terminal escapes or invisible characters go any further
         hit = self.advisor.danger(text)
         if hit is not None:
-            state.pending = None  # safety overrides any question about dating
-            return self._finish(self.advisor.safe(text, hit))
+            return self._danger(text, hit)
+        if state.safety is not None:
+            return self._in_safety(text)
         state.pronoun = pronoun(text, self.book.lexicon) or state.pronoun
         if state.pending is not None:
             turn = self._answer(text, state.pending)
@@ -136,6 +154,45 @@ class Conversation:
             advice = self.advisor.compose(text, match, state.pronoun, choose=self.choose)
             return self._finish(advice)
         return self._situation(text, match, intent)
+
+    def _danger(self, text: str, hit: SafetyHit) -> Turn:
+        """A message about danger: help, and safety mode until the writer says they are safe."""
+        state = self.state
+        state.pending = None  # safety overrides any question about dating
+        if state.safety is None or not hit.check_in or state.safety.check_in:
+            state.safety = hit  # a check-in never downgrades an alarm already given
+        state.safety_words = " ".join(text.split()[:30])
+        state.checking = hit if hit.check_in else None
+        return self._finish(self.advisor.safe(text, hit))
+
+    def _in_safety(self, text: str) -> Turn:
+        """Any message after a safety reply: no dating advice until the writer is safe."""
+        state = self.state
+        assert state.safety is not None
+        mode = self.book.safety.mode
+        short = len(text.split()) <= ANSWER_MAX_WORDS
+        if short and state.checking and self._fits(text, mode.unsafe) >= ANSWER_CUTOFF:
+            escalate = state.checking.category.escalate
+            category = next(c for c in self.book.safety.categories if c.id == escalate)
+            return self._danger(text, SafetyHit(category, text.strip()))
+        noes = mode.no if state.checking else ()
+        if short and self._fits(text, [*mode.safe, *noes]) >= ANSWER_CUTOFF:
+            hit = state.safety
+            state.safety, state.checking = None, None
+            return self._finish(self._safety_reply(text, mode.left, hit))
+        match = self.advisor.matcher.match(text)
+        intent = self.book.intents[match.intent] if match.intent else None
+        if intent is not None and intent.action == "why":
+            title = state.safety.category.title
+            reply = mode.why.format(words=state.safety_words, title=title)
+            return self._finish(self._safety_reply(text, reply, state.safety))
+        if intent is not None and intent.kind == "smalltalk" and intent.action in ("", "end"):
+            advice = self.advisor.compose(text, match, state.pronoun, choose=self.choose)
+            return self._finish(replace(advice, safety=True, safety_hit=state.safety))
+        return self._finish(self._safety_reply(text, self.choose(mode.still), state.safety))
+
+    def _safety_reply(self, text: str, reply: str, hit: SafetyHit) -> Advice:
+        return Advice(text, "safety", 1.0, reply, safety=True, safety_hit=hit)
 
     def _situation(self, text: str, match: Match, intent: Intent) -> Turn:
         state = self.state

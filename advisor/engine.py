@@ -12,7 +12,7 @@ from advisor.matcher import Match, Matcher
 from advisor.models import Principle, RuleBook
 from advisor.normalise import clean, pronoun
 from advisor.render import Choose, Renderer, first
-from advisor.safety import SafetyHit, check
+from advisor.safety import SafetyHit, Screen
 
 PRINCIPLES_PER_REPLY = 2
 
@@ -30,6 +30,8 @@ class Advice:
     alternatives: tuple[tuple[str, float], ...] = ()
     situations: tuple[str, ...] = ()
     safety: bool = False
+    """True when the reply is about safety, not dating: the message raised an alarm, or a
+    conversation is still in safety mode."""
     rules: tuple[Principle, ...] = ()
     """The principles given, their advice in the user's pronoun."""
     follow_up: str | None = None
@@ -48,6 +50,7 @@ class Advice:
             ],
             "situations": list(self.situations),
             "safety": self.safety,
+            "safety_category": self.safety_hit.category.id if self.safety_hit else None,
             "rules": [
                 {
                     "id": p.id,
@@ -63,8 +66,12 @@ class Advice:
         }
 
 
-def compile_rules(rules_dir: str | Path | None) -> tuple[RuleBook, list[Problem], Matcher]:
-    """A loaded rule book and its matcher, from the cache when the rule files are unchanged."""
+Compiled = tuple[RuleBook, list[Problem], Matcher, Screen]
+
+
+def compile_rules(rules_dir: str | Path | None) -> Compiled:
+    """A loaded rule book, its matcher and its safety screen, from the cache when the rule
+    files are unchanged."""
     root = storage.bundled_rules() if rules_dir is None else Path(rules_dir)
     digest = None
     if cache.enabled():
@@ -73,15 +80,15 @@ def compile_rules(rules_dir: str | Path | None) -> tuple[RuleBook, list[Problem]
         except (OSError, RecursionError):
             digest = None  # unreadable: the loader below reports exactly what is wrong
         found = cache.load(digest) if digest else None
-        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], Matcher):
+        if isinstance(found, tuple) and len(found) == 4 and isinstance(found[3], Screen):
             return found
     from advisor import rulebook  # only when the cache cannot help: it brings the validator
 
     book, warnings = rulebook.load(rules_dir)
-    matcher = Matcher(book)
+    compiled = (book, warnings, Matcher(book), Screen(book.safety))
     if digest:
-        cache.save(digest, (book, warnings, matcher))
-    return book, warnings, matcher
+        cache.save(digest, compiled)
+    return compiled
 
 
 class Advisor:
@@ -98,7 +105,7 @@ class Advisor:
         threshold: float | None = None,
         margin: float | None = None,
     ) -> None:
-        self.book, self.warnings, self.matcher = compile_rules(rules_dir)
+        self.book, self.warnings, self.matcher, self.screen = compile_rules(rules_dir)
         if threshold is not None:
             self.matcher.threshold = threshold
         if margin is not None:
@@ -119,7 +126,7 @@ class Advisor:
 
     def danger(self, text: str) -> SafetyHit | None:
         """The safety category a message falls under, if any; checked before anything else."""
-        return check(text, self.book.safety, self.matcher.normaliser)
+        return self.screen.check(text)
 
     def safe(self, text: str, hit: SafetyHit) -> Advice:
         """The help reply for a message about danger: no dating advice."""

@@ -12,13 +12,14 @@ from advisor.errors import Problem, RuleError, Where
 from advisor.matcher import Matcher, Segment
 from advisor.models import Example, Intent, RuleBook
 from advisor.normalise import Normaliser
-from advisor.safety import check
 from advisor.yamlfile import YamlList, YamlMap, parse
 
 FOLDS = 5
 COMMON_KEYWORD = 5
 """A keyword word found in this many other situations' examples is too common."""
 SPECIAL = {"out-of-scope": None, "safety": "safety"}
+GUARD = "guard"
+"""The category of a safety-set message that must raise no alarm."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ class Case:
     forbidden: str | None = None
     """For negation cases: the intent a careless matcher would wrongly pick."""
     group: str = ""
-    """The eval file section it came from."""
+    """The eval file section it came from (in a safety set: the kind of danger, or guard)."""
+    screened: bool = False
+    """True for a safety-set message, which is scored by the safety screen alone."""
 
 
 @dataclass
@@ -74,7 +77,8 @@ class Scores:
 
 
 def load_cases(path: Path) -> list[Case]:
-    """Read an evaluation file: sections named by intent, each a list of messages."""
+    """Read an evaluation file: sections named by intent, each a list of messages; or a
+    safety set, a list of `text` and `category` items (a kind of danger, or `guard`)."""
     name = str(path)
     try:
         data = path.read_bytes()
@@ -82,6 +86,8 @@ def load_cases(path: Path) -> list[Case]:
         raise RuleError([Problem(Where(name), f"cannot read the file: {err.strerror}")]) from None
     value, problems = parse(data, name)
     cases: list[Case] = []
+    if isinstance(value, YamlList):
+        return _safety_cases(value, name, problems)
     if not isinstance(value, YamlMap):
         problems.append(
             Problem(
@@ -118,6 +124,27 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+def _safety_cases(items: YamlList, name: str, problems: list[Problem]) -> list[Case]:
+    cases: list[Case] = []
+    for item, line in zip(items, items.item_lines, strict=True):
+        text = item.get("text") if isinstance(item, YamlMap) else None
+        category = item.get("category") if isinstance(item, YamlMap) else None
+        if isinstance(text, str) and text.strip() and isinstance(category, str):
+            expected = None if category == GUARD else "safety"
+            cases.append(Case(text, expected, Where(name, line), group=category, screened=True))
+        else:
+            problems.append(
+                Problem(
+                    Where(name, line),
+                    "this item of the safety set needs 'text' and 'category'",
+                    "write '- text: ...' and '  category: violence' (or guard)",
+                )
+            )
+    if any(not p.warning for p in problems):
+        raise RuleError(problems)
+    return cases
+
+
 def unknown_intents(cases: list[Case], book: RuleBook) -> list[Problem]:
     """Cases naming intents the rule book does not have."""
     known = set(book.intents) | {"safety"}
@@ -126,6 +153,63 @@ def unknown_intents(cases: list[Case], book: RuleBook) -> list[Problem]:
         for c in cases
         if c.expected is not None and c.expected not in known
     ]
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    """How one message of a safety set was answered."""
+
+    case: Case
+    category: str | None
+    """The safety category that fired, if any."""
+    check_in: bool
+    """True when only the gentler check-in fired."""
+
+    @property
+    def alarmed(self) -> bool:
+        return self.category is not None
+
+
+def screen(advisor: Advisor, cases: list[Case]) -> list[SafetyResult]:
+    """Run every message of a safety set through the safety screen."""
+    results: list[SafetyResult] = []
+    for case in cases:
+        hit = advisor.danger(case.text)
+        category = hit.category.id if hit else None
+        results.append(SafetyResult(case, category, bool(hit and hit.check_in)))
+    return results
+
+
+def safety_tests(advisor: Advisor) -> tuple[list[Case], list[Problem]]:
+    """The safety categories' own `tests:`, as cases, and every one that fails."""
+    cases: list[Case] = []
+    failures: list[Problem] = []
+    for category in advisor.book.safety.categories:
+        for example in category.must_match:
+            cases.append(Case(example.text, "safety", example.where, group=category.id))
+            hit = advisor.danger(example.text)
+            if hit is None or hit.category.id != category.id:
+                got = hit.category.id if hit else "no alarm"
+                failures.append(
+                    Problem(
+                        example.where,
+                        f"'{example.text}' should be caught as {category.id}, got {got}",
+                        "add an example or phrase like it to the category",
+                    )
+                )
+        for example in category.must_not_match:
+            cases.append(Case(example.text, None, example.where, group=category.id))
+            hit = advisor.danger(example.text)
+            if hit is not None:
+                failures.append(
+                    Problem(
+                        example.where,
+                        f"'{example.text}' raised the {hit.category.id} alarm "
+                        f"(rule {hit.rule!r} at {hit.where})",
+                        "add an idiom or a guard, or narrow the rule",
+                    )
+                )
+    return cases, failures
 
 
 def predict(advisor: Advisor, cases: list[Case]) -> Scores:
@@ -259,7 +343,7 @@ def sweep(advisor: Advisor, cases: list[Case]) -> list[SweepRow]:
     matcher = advisor.matcher
     prepared: list[tuple[Case, tuple[Segment, list[Segment]] | None]] = []
     for case in cases:
-        safe = check(case.text, advisor.book.safety, matcher.normaliser) is not None
+        safe = advisor.danger(case.text) is not None
         prepared.append((case, None if safe else matcher.segments(case.text)))
     rows: list[SweepRow] = []
     for step in range(2, 13):

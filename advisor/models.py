@@ -91,24 +91,56 @@ class Resource(NamedTuple):
     """A place to get help, labelled with the country it serves."""
 
     kind: str
-    """`crisis`, `abuse`, `assault` or `youth`."""
+    """`crisis`, `abuse`, `assault`, `youth` or `parent`."""
     country: str
     name: str
     contact: str
+    url: str = ""
+    """The page the contact was checked against."""
 
 
 class SafetyCategory(NamedTuple):
-    """One kind of danger and the patterns that recognise it."""
+    """One kind of danger, the rules that recognise it and the help it gets."""
 
     id: str
-    patterns: tuple[str, ...]
-    """Regular expressions, checked at load and compiled on first use."""
-    resources: tuple[str, ...]
-    """Kinds of resource to show, in order."""
+    title: str
+    """A short noun phrase ("thoughts of suicide or self-harm"), used when advisor explains."""
+    tier: str
+    """`alarm` gives the full help reply; `check-in` asks first whether the writer is safe."""
     message: str
-    """The calm sentence that opens the reply."""
-    leads: tuple[tuple[str, ...], ...] = ()
-    """For each pattern, words one of which every match starts with (empty: none known)."""
+    """The calm sentence that opens the reply (for a check-in: the question it asks)."""
+    resources: tuple[str, ...]
+    """Kinds of resource to show, in order; `emergency` for the emergency numbers."""
+    plan: tuple[str, ...]
+    """A few short steps for right now."""
+    phrases: tuple[Example, ...] = ()
+    """Words, `{lists}` and `...` gaps: "{partner} {harm} me"."""
+    patterns: tuple[Example, ...] = ()
+    """Regular expressions, for what phrases cannot say."""
+    examples: tuple[Example, ...] = ()
+    """Plain phrasings: a sentence close enough to one is caught."""
+    must_match: tuple[Example, ...] = ()
+    must_not_match: tuple[Example, ...] = ()
+    escalate: str = ""
+    """For a check-in: the category whose help a "yes" gets."""
+    where: Where = Where("")
+
+
+class SafetyMode(NamedTuple):
+    """What a conversation says after a safety reply, until the writer says they are safe."""
+
+    still: tuple[str, ...]
+    """Replies to anything else: gentle, short, pointing back to the help."""
+    safe: tuple[str, ...]
+    """Phrasings that mean "I am safe, I meant something else"."""
+    no: tuple[str, ...]
+    """Plain noes: they answer a check-in, but alone do not end safety mode."""
+    unsafe: tuple[str, ...]
+    """Phrasings that answer a check-in with "yes, I am not safe"."""
+    left: str
+    """Said when the writer leaves safety mode."""
+    why: str
+    """Why advisor answered as it did; {words} and {title} are filled in."""
 
 
 class Safety(NamedTuple):
@@ -117,10 +149,24 @@ class Safety(NamedTuple):
     categories: tuple[SafetyCategory, ...]
     resources: tuple[Resource, ...]
     emergency: str
+    program: str
+    """Says plainly that advisor is a program, not a crisis service."""
     trusted_person: str
     resources_heading: str
     plan_heading: str
-    plan: tuple[str, ...]
+    shorthand: dict[str, str]
+    """The screen's own shorthand and misspellings: it never reads a rule book's lexicon."""
+    words: dict[str, tuple[str, ...]]
+    """Named word lists that phrases use as `{name}`."""
+    idioms: tuple[Example, ...]
+    """Phrases that are never danger ("hit me up"); they excuse only the words they cover."""
+    guards: tuple[Example, ...]
+    """Ordinary phrasings that near examples must beat to count."""
+    never_correct: frozenset[str]
+    """Real words that look like a misspelt key word ("rapped")."""
+    bar: float
+    """How close (cosine, 0 to 1) a sentence must be to an example to count."""
+    mode: SafetyMode
 
 
 class Lexicon(NamedTuple):

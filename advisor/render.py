@@ -116,12 +116,19 @@ class Renderer:
         return choose(self.book.replies.fallback)
 
     def safety(self, hit: SafetyHit) -> str:
-        """A calm reply that points to help and gives no dating advice."""
+        """A calm reply that points to help and gives no dating advice.
+
+        A check-in asks its question and gives the crisis lines; an alarm adds the
+        emergency numbers and a few steps for right now.
+        """
         safety = self.book.safety
-        parts = [hit.category.message] if hit.category.message else []
-        kinds = hit.category.resources or ("emergency", "crisis")
+        category = hit.category
+        kinds = category.resources
+        parts = [category.message]
         if "emergency" in kinds and safety.emergency:
             parts.append(safety.emergency)
+        if category.plan:
+            parts.append("\n".join([safety.plan_heading, *(f"- {p}" for p in category.plan)]))
         lines = [
             f"- {r.country}: {r.name}, {r.contact}"
             for kind in kinds
@@ -129,12 +136,10 @@ class Renderer:
             if r.kind == kind
         ]
         if lines:
-            parts.append("\n".join([safety.resources_heading, *lines]).strip())
-        if safety.trusted_person:
+            parts.append("\n".join([safety.program, *lines]))
+        if not category.plan and not hit.check_in and safety.trusted_person:
             parts.append(safety.trusted_person)
-        if safety.plan:
-            parts.append("\n".join([safety.plan_heading, *(f"- {p}" for p in safety.plan)]).strip())
-        return "\n\n".join(parts)
+        return "\n\n".join(p for p in parts if p)
 
 
 def _agree(verb: str) -> str:
@@ -155,8 +160,15 @@ def explain(advice: Advice) -> str:
     lines: list[str] = []
     if advice.safety_hit is not None:
         hit = advice.safety_hit
-        lines.append(f"safety: the words '{hit.matched}' match the '{hit.category.id}' rules,")
-        lines.append("so advisor gives help instead of dating advice.")
+        lines.append(f"safety: the words '{hit.matched}' match the '{hit.category.id}' rules")
+        if hit.rule:
+            lines.append(f"  rule: {hit.rule!r} ({hit.where})")
+        if hit.check_in:
+            lines.append(
+                "so advisor asks whether the writer is safe instead of giving dating advice."
+            )
+        else:
+            lines.append("so advisor gives help instead of dating advice.")
         return "\n".join(lines)
     lines.append(
         f"intent: {advice.intent or 'none (fallback)'}  confidence {advice.confidence:.2f}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from advisor import evaluate
 from advisor.engine import Advisor
 from advisor.errors import Problem
-from advisor.evaluate import Case, Scores, SweepRow, recommend
+from advisor.evaluate import Case, SafetyResult, Scores, SweepRow, recommend
 from advisor.models import RuleBook
 
 
@@ -120,15 +122,62 @@ def coverage(used: dict[str, list[str]], unreached: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _interval(hits: int, total: int) -> str:
+    """A 95% Wilson interval for a rate, as percentages."""
+    if not total:
+        return ""
+    z = 1.96
+    rate = hits / total
+    centre = (rate + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(rate * (1 - rate) / total + z * z / (4 * total * total))
+    half /= 1 + z * z / total
+    return f"[{100 * max(centre - half, 0):.1f}-{100 * min(centre + half, 1):.1f}%]"
+
+
+def safety(title: str, results: list[SafetyResult], *, limit: int = 0) -> str:
+    """Safety recall per kind of danger, and false alarms, with 95% intervals."""
+    groups: dict[str, list[SafetyResult]] = {}
+    for result in results:
+        groups.setdefault(result.case.group, []).append(result)
+    crisis = [r for r in results if r.case.expected == "safety"]
+    calm = [r for r in results if r.case.expected != "safety"]
+    caught = sum(r.alarmed for r in crisis)
+    alarms = sum(r.alarmed for r in calm)
+    lines = [
+        title,
+        f"  {'danger caught:':30}{_percent(caught, len(crisis))} {_interval(caught, len(crisis))}",
+        f"  {'false alarms:':30}{_percent(alarms, len(calm))} {_interval(alarms, len(calm))}",
+        "",
+        f"  {'category':18} {'caught':>16} {'check-in only':>14} {'false alarms':>13}",
+    ]
+    for group, items in sorted(groups.items()):
+        danger = [r for r in items if r.case.expected == "safety"]
+        ordinary = [r for r in items if r.case.expected != "safety"]
+        found = _percent(sum(r.alarmed for r in danger), len(danger)) if danger else "-"
+        gentle = sum(r.check_in for r in danger) if danger else "-"
+        wrong = _percent(sum(r.alarmed for r in ordinary), len(ordinary)) if ordinary else "-"
+        lines.append(f"  {group:18} {found:>16} {gentle!s:>14} {wrong:>13}")
+    if limit:
+        missed = [r for r in crisis if not r.alarmed] + [r for r in calm if r.alarmed]
+        for r in missed[:limit]:
+            got = f"raised {r.category}" if r.alarmed else "missed"
+            lines.append(f"  {r.case.where}: {got}: {r.case.text[:90]!r}")
+        if len(missed) > limit:
+            lines.append(f"  ... and {len(missed) - limit} more")
+    return "\n".join(lines)
+
+
 def rule_test(
     advisor: Advisor, cases: list[Case], label: str, *, with_sweep: bool, with_mistakes: bool
 ) -> tuple[str, bool]:
     """The whole `advise rules test` report, and whether any rule test failed."""
     book = advisor.book
-    failures = evaluate.rule_tests(advisor)
+    safety_cases, safety_failures = evaluate.safety_tests(advisor)
+    failures = evaluate.rule_tests(advisor) + safety_failures
     parts = [f"rule tests: {'all pass' if not failures else f'{len(failures)} failed'}"]
     if failures:
         parts.append(problems(failures))
+    parts += ["", safety("safety rules' own tests", evaluate.screen(advisor, safety_cases))]
     folds = evaluate.cross_validate(book)
     parts += [
         "",
@@ -136,7 +185,13 @@ def rule_test(
     ]
     if with_mistakes:
         parts.append(mistakes(folds))
-    if cases:
+    if cases and all(c.screened for c in cases):
+        title = f"safety set {label} ({len(cases)} messages)"
+        parts += [
+            "",
+            safety(title, evaluate.screen(advisor, cases), limit=200 if with_mistakes else 0),
+        ]
+    elif cases:
         result = evaluate.predict(advisor, cases)
         parts += ["", scores(f"evaluation file {label} ({len(cases)} messages)", result, book)]
         if with_mistakes:

@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
+from advisor import safetyfile
 from advisor.errors import Problem, RuleError, Where
 from advisor.models import (
     Answer,
@@ -19,13 +20,9 @@ from advisor.models import (
     Lexicon,
     Principle,
     Replies,
-    Resource,
     RuleBook,
-    Safety,
-    SafetyCategory,
     Settings,
 )
-from advisor.safety import must_contain
 from advisor.storage import bundled_rules
 from advisor.yamlfile import YamlList, YamlMap, parse
 
@@ -36,7 +33,6 @@ MIN_EXAMPLES = 15
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = {"safety", "out-of-scope"}
 ACTIONS = {"why", "more", "end"}
-RESOURCE_KINDS = {"crisis", "abuse", "assault", "youth"}
 KNOWN_FILES = {
     "principles.yaml",
     "smalltalk.yaml",
@@ -148,11 +144,19 @@ class _Loader:
             intents[scope.id] = scope
         lexicon = self.lexicon(*self.read(base, "lexicon.yaml", required=True))
         replies, settings = self.replies(*self.read(base, "replies.yaml", required=True))
-        safety = self.safety(*self.read(bundled_rules(), "safety.yaml", required=True))
-        if (base / "safety.yaml").is_file():
-            extra = self.safety(*self.read(base, "safety.yaml", required=True))
+        bundled = bundled_rules()
+        safety = safetyfile.read(
+            self, *self.read(bundled, "safety.yaml", required=True), bundled=True
+        )
+        own = base / "safety.yaml"
+        if own.is_file() and own.read_bytes() != (bundled / "safety.yaml").read_bytes():
+            extra = safetyfile.read(
+                self, *self.read(base, "safety.yaml", required=True), bundled=False
+            )
             if safety and extra:
-                safety = _merge_safety(safety, extra)
+                safety = safetyfile.merge(safety, extra)
+        if safety:
+            safetyfile.check_lists(self, safety)
         if f"{self.label}/principles.yaml" not in self.unreadable:
             self.cross_check(principles, intents)
         if None in (lexicon, replies, settings, safety):
@@ -572,88 +576,6 @@ class _Loader:
             return None
         return tuple(points)
 
-    def safety(self, value: Any, file: str) -> Safety | None:
-        m = self.mapping(
-            value,
-            Where(file, 1),
-            "safety.yaml",
-            set(),
-            {
-                "categories",
-                "resources",
-                "emergency",
-                "trusted_person",
-                "resources_heading",
-                "plan_heading",
-                "plan",
-            },
-        )
-        if m is None:
-            return None
-        categories: list[SafetyCategory] = []
-        items = m.get("categories", YamlList())
-        for item, line in zip(items, getattr(items, "item_lines", []), strict=True):
-            c = self.mapping(
-                item,
-                Where(file, line),
-                "a safety category",
-                {"id", "patterns"},
-                {"resources", "message"},
-            )
-            if c is None:
-                continue
-            patterns: list[str] = []
-            for example in self.texts(c, "patterns", file, minimum=1):
-                try:
-                    re.compile(example.text)
-                    patterns.append(example.text)
-                except re.error as err:
-                    self.add(example.where, f"the pattern is not a valid regular expression: {err}")
-            kinds = self.ids(c, "resources", file)
-            for kind in kinds:
-                if kind not in RESOURCE_KINDS | {"emergency"}:
-                    self.add(
-                        _at(c, "resources", file),
-                        f"unknown resource kind '{kind}'",
-                        f"use emergency or one of {', '.join(sorted(RESOURCE_KINDS))}",
-                    )
-            categories.append(
-                SafetyCategory(
-                    self.ident(c, "id", file),
-                    tuple(patterns),
-                    kinds,
-                    self.text(c, "message", file, required=False),
-                    tuple(must_contain(p) for p in patterns),
-                )
-            )
-        resources_found: list[Resource] = []
-        items = m.get("resources", YamlList())
-        for item, line in zip(items, getattr(items, "item_lines", []), strict=True):
-            r = self.mapping(
-                item, Where(file, line), "a resource", {"kind", "country", "name", "contact"}, set()
-            )
-            if r is None:
-                continue
-            resource = Resource(
-                *(self.text(r, k, file) for k in ("kind", "country", "name", "contact"))
-            )
-            if resource.kind not in RESOURCE_KINDS:
-                self.add(
-                    _at(r, "kind", file),
-                    f"unknown resource kind '{resource.kind}'",
-                    f"use one of {', '.join(sorted(RESOURCE_KINDS))}",
-                )
-            resources_found.append(resource)
-        return Safety(
-            tuple(categories),
-            tuple(resources_found),
-            self.text(m, "emergency", file, required=False),
-            self.text(m, "trusted_person", file, required=False),
-            self.text(m, "resources_heading", file, required=False),
-            self.text(m, "plan_heading", file, required=False),
-            tuple(e.text for e in self.texts(m, "plan", file)),
-        )
-
     def cross_check(self, principles: dict[str, Principle], intents: dict[str, Intent]) -> None:
         seen: dict[str, Intent] = {}
         for intent in intents.values():
@@ -687,29 +609,6 @@ class _Loader:
                         warning=True,
                     )
                 seen[key] = intent
-
-
-def _merge_safety(base: Safety, extra: Safety) -> Safety:
-    """Add a custom rule book's safety patterns and resources to the bundled ones."""
-    categories = {c.id: c for c in base.categories}
-    for c in extra.categories:
-        known = categories.get(c.id)
-        if known is None:
-            categories[c.id] = c
-            continue
-        patterns = known.patterns + tuple(p for p in c.patterns if p not in known.patterns)
-        leads = tuple(must_contain(p) for p in patterns)
-        categories[c.id] = SafetyCategory(c.id, patterns, known.resources, known.message, leads)
-    resources = base.resources + tuple(r for r in extra.resources if r not in base.resources)
-    return Safety(
-        tuple(categories.values()),
-        resources,
-        base.emergency,
-        base.trusted_person,
-        base.resources_heading,
-        base.plan_heading,
-        base.plan,
-    )
 
 
 def _at(m: YamlMap, key: str, file: str) -> Where:
