@@ -46,6 +46,7 @@ _LOOKALIKES = str.maketrans(
 _LEET = str.maketrans("013457", "oieast")
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?\n]")
 _REPEAT = re.compile(r"(.)\1{2,}")
+_HEIGHT = re.compile(r"(\d)['\u2019](\d)")
 _NUMBER_WORD = re.compile(r"^(\d+)(.*)$")
 _NUMBER_RANGE = re.compile(r"^(\d{1,3})-(\d{1,3})$")
 _KEEP_WORDS = """i me my he she him her his they them their you your we us our it a an the to
@@ -231,6 +232,7 @@ class Screen:
         """The message's words as the screen compares them."""
         text = unicodedata.normalize("NFKD", clean(text).lower().translate(_LOOKALIKES))
         text = "".join(c for c in text if not unicodedata.combining(c))
+        text = _HEIGHT.sub(r"\1 ft \2", text)  # 5'10 is a height, not the number 510
         tokens: list[str] = []
         for raw in _TOKEN.findall(expand(text)):
             if raw in ".!?\n":
