@@ -44,7 +44,8 @@ def _files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]
 
 
 def key(root: Traversable, safety: Traversable) -> str:
-    """A hash of everything a compiled rule book depends on."""
+    """A hash of everything a compiled rule book depends on: its files, the bundled safety
+    folder, advisor's code and the Python version."""
     try:  # blake2 without loading OpenSSL, which costs more than the rest of this function
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - another Python implementation
@@ -55,7 +56,7 @@ def key(root: Traversable, safety: Traversable) -> str:
         # advisor's own code changes only when it is reinstalled: its size and time will do
         info = source.stat()
         digest.update(f"{source.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    for name, item in [*_files(root), ("<bundled safety>", safety)]:
+    for name, item in [*_files(root), *_files(safety, "<bundled safety>/")]:
         digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -76,7 +76,7 @@ def compile_rules(rules_dir: str | Path | None) -> Compiled:
     digest = None
     if cache.enabled():
         try:
-            digest = cache.key(root, storage.bundled_rules() / "safety.yaml")
+            digest = cache.key(root, storage.bundled_rules() / "safety")
         except (OSError, RecursionError):
             digest = None  # unreadable: the loader below reports exactly what is wrong
         found = cache.load(digest) if digest else None
@@ -85,7 +85,11 @@ def compile_rules(rules_dir: str | Path | None) -> Compiled:
     from advisor import rulebook  # only when the cache cannot help: it brings the validator
 
     book, warnings = rulebook.load(rules_dir)
-    compiled = (book, warnings, Matcher(book), Screen(book.safety))
+    # The screen learns ordinary talk from the bundled situations, whatever book is in use,
+    # so that a custom book can never make it less watchful.
+    bundled = book if rules_dir is None else rulebook.load(None)[0]
+    ordinary = [e for intent in bundled.intents.values() for e in intent.examples]
+    compiled = (book, warnings, Matcher(book), Screen(book.safety, ordinary))
     if digest:
         cache.save(digest, compiled)
     return compiled

@@ -93,8 +93,10 @@ class _Loader:
     def add(self, where: Where, problem: str, hint: str = "", *, warning: bool = False) -> None:
         self.problems.append(Problem(where, problem, hint, warning))
 
-    def read(self, folder: Traversable, name: str, *, required: bool) -> tuple[Any, str]:
-        display = f"{self.label}/{name}"
+    def read(
+        self, folder: Traversable, name: str, *, required: bool, label: str = ""
+    ) -> tuple[Any, str]:
+        display = f"{label or self.label}/{name}"
         item = folder
         for part in name.split("/"):
             item = item / part
@@ -144,15 +146,9 @@ class _Loader:
             intents[scope.id] = scope
         lexicon = self.lexicon(*self.read(base, "lexicon.yaml", required=True))
         replies, settings = self.replies(*self.read(base, "replies.yaml", required=True))
-        bundled = bundled_rules()
-        safety = safetyfile.read(
-            self, *self.read(bundled, "safety.yaml", required=True), bundled=True
-        )
-        own = base / "safety.yaml"
-        if own.is_file() and own.read_bytes() != (bundled / "safety.yaml").read_bytes():
-            extra = safetyfile.read(
-                self, *self.read(base, "safety.yaml", required=True), bundled=False
-            )
+        safety = safetyfile.read_bundled(self, bundled_rules())
+        if (base / "safety.yaml").is_file():
+            extra = safetyfile.read_additions(self, *self.read(base, "safety.yaml", required=True))
             if safety and extra:
                 safety = safetyfile.merge(safety, extra)
         if safety:

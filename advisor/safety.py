@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -27,6 +27,8 @@ GAP = 8
 WINDOW = 14
 """Long sentences are also compared with examples a window of this many words at a time."""
 UNSEEN_CAP = 2
+SMOOTHING = 0.5
+"""Laplace smoothing of the example model: how much an unseen word counts."""
 BREAK = "."
 """The token that ends a sentence: gaps and windows never cross it."""
 END = "$"
@@ -139,7 +141,9 @@ class Reading(NamedTuple):
 class Screen:
     """Every safety rule of a rule book, compiled once; `check` reads a message."""
 
-    def __init__(self, safety: Safety) -> None:
+    def __init__(self, safety: Safety, ordinary: Iterable[Example] = ()) -> None:
+        """Compile the rules; `ordinary` adds everyday sentences (the bundled dating
+        examples) to the guards, so the example model knows what ordinary talk is like."""
         self.safety = safety
         self.shorthand = dict(safety.shorthand)
         self.words = {name: self._list(items) for name, items in safety.words.items()}
@@ -164,13 +168,14 @@ class Screen:
         for number, category in enumerate(safety.categories):
             for example in category.examples:
                 self.examples.append((number, example))
-        self.examples += [(guard, e) for e in safety.guards]
+        self.examples += [(guard, e) for e in (*safety.guards, *ordinary)]
         for number, example in self.examples:
             tokens = self.read(example.text, correct=False).tokens
             known.update(tokens)
             documents.append(_features(tokens))
             labels.append(number)
         self.index = Index(documents, labels, guard + 1)
+        self.evidence = _evidence(documents, labels, guard + 1)
         self.known = frozenset(known | set(self.shorthand))
         # A misspelt key word is one letter longer or shorter than it: index every key word
         # of five letters or more, and every form of it with one letter left out.
@@ -329,19 +334,23 @@ class Screen:
         self, tokens: list[str], excused: list[tuple[int, int]]
     ) -> Iterator[tuple[int, Example, list[str]]]:
         """Sentences (and windows of long ones) close enough to a category's example."""
-        bar = self.safety.bar
-        guard = len(self.safety.categories)
+        bar = math.log(self.safety.bar / (1 - self.safety.bar)) if self.safety.bar < 1 else math.inf
         for words in _pieces(tokens, excused):
+            odds = [0.0] * len(self.safety.categories)
+            for feature in _features(words):
+                for number, weight in enumerate(self.evidence.get(feature, ())):
+                    odds[number] += weight
+            best = max(range(len(odds)), key=odds.__getitem__)
+            if odds[best] < bar:
+                continue
             scores = self._similar(words)
-            if not scores:
-                continue
-            best = max(scores, key=lambda n: scores[n])
-            number, example = self.examples[best]
-            if number == guard or scores[best] < bar:
-                continue
-            guarded = max((s for n, s in scores.items() if self.examples[n][0] == guard), default=0)
-            if scores[best] > guarded:
-                yield number, example, words
+            nearest = max(
+                (n for n in scores if self.examples[n][0] == best),
+                key=scores.__getitem__,
+                default=None,
+            )
+            example = self.examples[nearest][1] if nearest is not None else Example("", Where(""))
+            yield best, example, words
 
     def _similar(self, words: list[str]) -> dict[int, float]:
         """Cosine similarity of some words to each example that shares a word with them."""
@@ -357,6 +366,28 @@ class Screen:
             for number in index.documents(k):
                 scores[number] += weight * weight / norm / index.norms[number]
         return scores
+
+
+def _evidence(
+    documents: list[frozenset[str]], labels: list[int], count: int
+) -> dict[str, tuple[float, ...]]:
+    """For each word, how much more likely each category makes it than ordinary talk.
+
+    A naive Bayes model over the example sentences: the last label is the guards'
+    ordinary talk, and each weight is log P(word | category) - log P(word | ordinary).
+    """
+    seen: list[dict[str, int]] = [defaultdict(int) for _ in range(count)]
+    for features, label in zip(documents, labels, strict=True):
+        for feature in features:
+            seen[label][feature] += 1
+    vocabulary = set().union(*documents) if documents else set()
+    totals = [sum(c.values()) + SMOOTHING * len(vocabulary) for c in seen]
+    ordinary = count - 1
+
+    def log_p(label: int, feature: str) -> float:
+        return math.log((seen[label].get(feature, 0) + SMOOTHING) / totals[label])
+
+    return {f: tuple(log_p(c, f) - log_p(ordinary, f) for c in range(ordinary)) for f in vocabulary}
 
 
 def _phrase_words(phrase: Phrase) -> Iterator[str]:

@@ -10,6 +10,8 @@ from advisor.models import Example, Resource, Safety, SafetyCategory, SafetyMode
 from advisor.yamlfile import YamlList, YamlMap
 
 if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
     from advisor.rulebook import _Loader
 
 RESOURCE_KINDS = {"crisis", "abuse", "assault", "youth", "parent"}
@@ -17,74 +19,125 @@ TIERS = {"alarm", "check-in"}
 _LIST_NAME = re.compile(r"\{([^{}]*)\}")
 _RANGE = re.compile(r"^\d{1,3}-\d{1,3}$")
 
-TOP = {
-    "categories",
-    "words",
-    "idioms",
-    "guards",
-    "shorthand",
-    "never_correct",
+HELP = {
+    "order",
     "bar",
     "emergency",
     "program",
-    "resources",
-    "trusted_person",
     "resources_heading",
     "plan_heading",
+    "trusted_person",
+    "resources",
     "mode",
 }
+READING = {"shorthand", "never_correct", "words", "idioms"}
+NOT_CATEGORIES = {"help.yaml", "reading.yaml", "ordinary.yaml"}
 ADDITIONS = {"categories", "words", "resources"}
 """What a custom rule book's safety.yaml may hold: it adds, it never takes away."""
 
 
-def read(loader: _Loader, value: Any, file: str, *, bundled: bool) -> Safety | None:
-    """The safety rules in one file; a custom book's file may only add categories, words
-    and help lines, because anything else could weaken the bundled screen."""
-    required = TOP - {"categories"} if bundled else set()
-    allowed = TOP if bundled else ADDITIONS
-    m = loader.mapping(value, Where(file, 1), "safety.yaml", required, allowed - required)
+def read_bundled(loader: _Loader, root: Traversable) -> Safety | None:
+    """The bundled safety rules: `safety/help.yaml`, `reading.yaml`, `ordinary.yaml` and one
+    file per category."""
+    h = _file(loader, root, "help.yaml", HELP)
+    r = _file(loader, root, "reading.yaml", READING)
+    o = _file(loader, root, "ordinary.yaml", {"sentences"})
+    folder = root / "safety"
+    names = (
+        sorted(
+            e.name
+            for e in folder.iterdir()
+            if e.name.endswith(".yaml") and e.name not in NOT_CATEGORIES
+        )
+        if folder.is_dir()
+        else []
+    )
+    categories: dict[str, SafetyCategory] = {}
+    for name in names:
+        value, file = loader.read(root, f"safety/{name}", required=True, label="rules")
+        category = _category(loader, value, Where(file, 1), file)
+        if category is not None and category.id:
+            categories[category.id] = category
+    if h is None or r is None or o is None:
+        return None
+    hfile, rfile, ofile = (
+        f"rules/safety/{n}" for n in ("help.yaml", "reading.yaml", "ordinary.yaml")
+    )
+    order = [e.text for e in loader.texts(h, "order", hfile, minimum=1)]
+    for missing in sorted(set(categories) - set(order)):
+        loader.add(
+            _at(h, "order", hfile),
+            f"the category '{missing}' is not listed under 'order'",
+            "list every category, most serious first",
+        )
+    for unknown in sorted(set(order) - set(categories)):
+        loader.add(
+            _at(h, "order", hfile),
+            f"'order' names '{unknown}', which has no file in rules/safety/",
+            "remove it, or add the category's file",
+        )
+    bar = h.get("bar")
+    if isinstance(bar, bool) or not isinstance(bar, int | float) or not 0 < bar < 1:
+        loader.add(_at(h, "bar", hfile), "'bar' should be a number between 0 and 1")
+        bar = 0.99
+    texts = {
+        key: loader.text(h, key, hfile)
+        for key in ("emergency", "program", "trusted_person", "resources_heading", "plan_heading")
+    }
+    return Safety(
+        categories=tuple(categories[c] for c in order if c in categories),
+        resources=_resources(loader, h, hfile),
+        shorthand=loader.table(r, "shorthand", rfile),
+        words=_words(loader, r, rfile),
+        idioms=loader.texts(r, "idioms", rfile),
+        guards=loader.texts(o, "sentences", ofile),
+        never_correct=frozenset(e.text.lower() for e in loader.texts(r, "never_correct", rfile)),
+        bar=float(bar),
+        mode=_mode(loader, h, hfile),
+        **texts,
+    )
+
+
+def read_additions(loader: _Loader, value: Any, file: str) -> Safety | None:
+    """A custom rule book's safety.yaml: it may add categories, words and help lines, and
+    nothing else, because anything else could weaken the bundled screen."""
+    m = loader.mapping(value, Where(file, 1), "safety.yaml", set(), ADDITIONS)
     if m is None:
         return None
-    if not bundled:
-        for key in m:
-            if key in TOP - ADDITIONS:
-                loader.add(
-                    _at(m, key, file),
-                    f"a custom rule book cannot set '{key}' in safety.yaml",
-                    "the bundled safety rules are always in force; a custom book may add "
-                    "categories, words and resources",
-                )
-    words = _words(loader, m, file)
     categories = tuple(
         c
         for item, line in _items(m.get("categories"))
         if (c := _category(loader, item, Where(file, line), file)) is not None
     )
-    resources = tuple(
+    empty = SafetyMode((), (), (), (), "", "")
+    return Safety(
+        categories,
+        _resources(loader, m, file),
+        "",
+        "",
+        "",
+        "",
+        "",
+        {},
+        _words(loader, m, file),
+        (),
+        (),
+        frozenset(),
+        0.0,
+        empty,
+    )
+
+
+def _file(loader: _Loader, root: Traversable, name: str, keys: set[str]) -> YamlMap | None:
+    value, file = loader.read(root, f"safety/{name}", required=True, label="rules")
+    return loader.mapping(value, Where(file, 1), name, keys, set())
+
+
+def _resources(loader: _Loader, m: YamlMap, file: str) -> tuple[Resource, ...]:
+    return tuple(
         r
         for item, line in _items(m.get("resources"))
         if (r := _resource(loader, item, Where(file, line), file)) is not None
-    )
-    bar = m.get("bar", 0.6)
-    if isinstance(bar, bool) or not isinstance(bar, int | float) or not 0 < bar <= 1:
-        loader.add(_at(m, "bar", file), "'bar' should be a number above 0 and at most 1")
-        bar = 0.6
-    mode = _mode(loader, m, file) if bundled else SafetyMode((), (), (), (), "", "")
-    texts = {
-        key: loader.text(m, key, file, required=bundled)
-        for key in ("emergency", "program", "trusted_person", "resources_heading", "plan_heading")
-    }
-    return Safety(
-        categories=categories,
-        resources=resources,
-        shorthand=loader.table(m, "shorthand", file) if bundled else {},
-        words=words,
-        idioms=loader.texts(m, "idioms", file),
-        guards=loader.texts(m, "guards", file),
-        never_correct=frozenset(e.text.lower() for e in loader.texts(m, "never_correct", file)),
-        bar=float(bar),
-        mode=mode,
-        **texts,
     )
 
 
