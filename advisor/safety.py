@@ -48,6 +48,7 @@ _LOOKALIKES = str.maketrans(
 _LEET = str.maketrans("013457", "oieast")
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?\n]")
 _REPEAT = re.compile(r"(.)\1{2,}")
+_DOUBLE = re.compile(r"(.)\1")
 _HEIGHT = re.compile(r"(\d)['\u2019](\d)")
 _NUMBER_WORD = re.compile(r"^(\d+)(.*)$")
 _NUMBER_RANGE = re.compile(r"^(\d{1,3})-(\d{1,3})$")
@@ -145,6 +146,7 @@ class Screen:
         """Compile the rules; `ordinary` adds everyday sentences (the bundled dating
         examples) to the guards, so the example model knows what ordinary talk is like."""
         self.safety = safety
+        self.known: frozenset[str] = frozenset()
         self.shorthand = dict(safety.shorthand)
         self.words = {name: self._list(items) for name, items in safety.words.items()}
         self.phrases: list[tuple[int, Phrase]] = []
@@ -251,9 +253,14 @@ class Screen:
                 parts = [raw.translate(_LEET)]  # k1ll, su1c1de; ages stay numbers
             for part in parts:
                 word = _REPEAT.sub(r"\1\1", part)  # sooo, killll
+                if word != part and word not in self.known:
+                    word = _DOUBLE.sub(r"\1", word)  # hiiiit: hiit, then hit
                 if correct:
                     word = self.correct(word)
-                tokens.extend(self.shorthand.get(word, word).split())
+                if tokens and tokens[-1].isdigit():
+                    tokens.append(word)  # a unit: "50 kms" is no shorthand
+                else:
+                    tokens.extend(self.shorthand.get(word, word).split())
         return Reading(tokens)
 
     def correct(self, word: str) -> str:
@@ -428,7 +435,8 @@ def _match(slots: tuple[Slot | None, ...], k: int, tokens: list[str], i: int) ->
 
 
 def _features(tokens: list[str]) -> frozenset[str]:
-    stems = [stem(t) for t in tokens if t not in _STOP and t != BREAK]
+    # Numbers are left to phrases: whether 17 is an alarm depends on the other age.
+    stems = [stem(t) for t in tokens if t not in _STOP and t != BREAK and not t.isdigit()]
     return frozenset(stems) | frozenset(f"{a} {b}" for a, b in pairwise(stems))
 
 

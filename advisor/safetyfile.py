@@ -101,9 +101,18 @@ def read_bundled(loader: _Loader, root: Traversable) -> Safety | None:
 def read_additions(loader: _Loader, value: Any, file: str) -> Safety | None:
     """A custom rule book's safety.yaml: it may add categories, words and help lines, and
     nothing else, because anything else could weaken the bundled screen."""
-    m = loader.mapping(value, Where(file, 1), "safety.yaml", set(), ADDITIONS)
+    bundled_only = HELP | READING | {"sentences"}
+    m = loader.mapping(value, Where(file, 1), "safety.yaml", set(), ADDITIONS | bundled_only)
     if m is None:
         return None
+    for key in m:
+        if key in bundled_only:
+            loader.add(
+                _at(m, key, file),
+                f"a custom rule book cannot set '{key}' in safety.yaml",
+                "the bundled safety rules are always in force; a custom book may add "
+                "categories, words and resources",
+            )
     categories = tuple(
         c
         for item, line in _items(m.get("categories"))
