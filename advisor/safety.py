@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -27,6 +27,8 @@ GAP = 8
 WINDOW = 14
 """Long sentences are also compared with examples a window of this many words at a time."""
 UNSEEN_CAP = 2
+CLIP = 4.0
+"""No one word may count for more than this (in log odds): a rare word is weak evidence."""
 SMOOTHING = 0.5
 """Laplace smoothing of the example model: how much an unseen word counts."""
 BREAK = "."
@@ -60,6 +62,10 @@ _STOP_WORDS = """a an the and or but so to of in on at for with is am are was we
 it this that just really very like um lol ok okay"""
 _STOP = frozenset(_STOP_WORDS.split())
 """Words too common to make two sentences alike."""
+_COMMON_WORDS = """not no do does did have has had will would can could should i my me he she they
+you him her his them their we our us what when if because"""
+_COMMON = _KEEP | _STOP | frozenset(_COMMON_WORDS.split())
+"""Words in almost every message: a phrase is never indexed by them."""
 
 
 class SafetyHit(NamedTuple):
@@ -147,15 +153,18 @@ class Screen:
         examples) to the guards, so the example model knows what ordinary talk is like."""
         self.safety = safety
         self.known: frozenset[str] = frozenset()
+        self._stems: dict[str, str] = {}
         self.shorthand = dict(safety.shorthand)
         self.words = {name: self._list(items) for name, items in safety.words.items()}
-        self.phrases: list[tuple[int, Phrase]] = []
-        self.starts: dict[str, list[int]] = defaultdict(list)
-        """For each word, the phrases that can start with it."""
-        for number, category in enumerate(safety.categories):
-            for example in category.phrases:
-                self._add(number, self.compile(example))
+        self.phrases = [
+            (number, self.compile(example))
+            for number, category in enumerate(safety.categories)
+            for example in category.phrases
+        ]
         self.idioms = [self.compile(e) for e in safety.idioms]
+        self.anchors = _anchors(p for _, p in self.phrases)
+        """For each word, the phrases that cannot match a sentence without it."""
+        self.idiom_anchors = _anchors(self.idioms)
         self.patterns = [
             (number, p, must_contain(p.text))
             for number, category in enumerate(safety.categories)
@@ -174,10 +183,14 @@ class Screen:
         for number, example in self.examples:
             tokens = self.read(example.text, correct=False).tokens
             known.update(tokens)
-            documents.append(_features(tokens))
+            documents.append(self._features(tokens))
             labels.append(number)
         self.index = Index(documents, labels, guard + 1)
         self.evidence = _evidence(documents, labels, guard + 1)
+        self.top = {f: max(w) for f, w in self.evidence.items() if max(w) > 0}
+        """For each word, the most it can count towards any category."""
+        self._bar = math.log(safety.bar / (1 - safety.bar)) if 0 < safety.bar < 1 else math.inf
+        self._words: dict[str, tuple[str, ...]] = {}
         self.known = frozenset(known | set(self.shorthand))
         # A misspelt key word is one letter longer or shorter than it: index every key word
         # of five letters or more, and every form of it with one letter left out.
@@ -199,13 +212,6 @@ class Screen:
             else:
                 found.append(item)
         return tuple(found)
-
-    def _add(self, number: int, phrase: Phrase) -> None:
-        self.phrases.append((number, phrase))
-        first = phrase.slots[0]
-        assert first is not None  # compile_phrase strips gaps at the ends
-        for word in first:
-            self.starts[word].append(len(self.phrases) - 1)
 
     def compile(self, example: Example) -> Phrase:
         """Turn "he {harm} me ..." into slots; unknown `{lists}` are reported by the loader."""
@@ -237,31 +243,46 @@ class Screen:
 
     def read(self, text: str, *, correct: bool = True) -> Reading:
         """The message's words as the screen compares them."""
-        text = unicodedata.normalize("NFKD", clean(text).lower().translate(_LOOKALIKES))
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = clean(text).lower().translate(_LOOKALIKES)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text)
+            text = "".join(c for c in text if not unicodedata.combining(c))
         text = _HEIGHT.sub(r"\1 ft \2", text)  # 5'10 is a height, not the number 510
         tokens: list[str] = []
+        words = self._words if correct else {}
         for raw in _TOKEN.findall(expand(text)):
-            if raw in ".!?\n":
+            found = words.get(raw)
+            if found is None:
+                found = self._word(raw, correct)
+                if correct and len(words) < 100_000:
+                    words[raw] = found
+            if found[0] == BREAK:
                 if tokens and tokens[-1] != BREAK:
                     tokens.append(BREAK)
-                continue
-            parts = [raw]
-            if raw[0].isdigit() and not raw.isdigit():
-                parts = list(_NUMBER_WORD.match(raw).groups())  # type: ignore[union-attr]
-            elif not raw.isalpha() and not raw.isdigit():
-                parts = [raw.translate(_LEET)]  # k1ll, su1c1de; ages stay numbers
-            for part in parts:
-                word = _REPEAT.sub(r"\1\1", part)  # sooo, killll
-                if word != part and word not in self.known:
-                    word = _DOUBLE.sub(r"\1", word)  # hiiiit: hiit, then hit
-                if correct:
-                    word = self.correct(word)
-                if tokens and tokens[-1].isdigit():
-                    tokens.append(word)  # a unit: "50 kms" is no shorthand
-                else:
-                    tokens.extend(self.shorthand.get(word, word).split())
+            elif found != (raw,) and tokens and tokens[-1].isdigit() and raw.isalpha():
+                tokens.append(raw)  # a unit: "50 kms" is no shorthand
+            else:
+                tokens.extend(found)
         return Reading(tokens)
+
+    def _word(self, raw: str, correct: bool) -> tuple[str, ...]:
+        """How one raw word is read: the words it stands for."""
+        if raw in ".!?\n":
+            return (BREAK,)
+        parts = [raw]
+        if raw[0].isdigit() and not raw.isdigit():
+            parts = list(_NUMBER_WORD.match(raw).groups())  # type: ignore[union-attr]
+        elif not raw.isalpha() and not raw.isdigit():
+            parts = [raw.translate(_LEET)]  # k1ll, su1c1de; ages stay numbers
+        found: list[str] = []
+        for part in parts:
+            word = _REPEAT.sub(r"\1\1", part)  # sooo, killll
+            if word != part and word not in self.known:
+                word = _DOUBLE.sub(r"\1", word)  # hiiiit: hiit, then hit
+            if correct:
+                word = self.correct(word)
+            found.extend(self.shorthand.get(word, word).split())
+        return tuple(found)
 
     def correct(self, word: str) -> str:
         """A key word that a word a letter too long or too short was probably meant to be."""
@@ -296,72 +317,109 @@ class Screen:
         return min(alarms or hits, key=lambda h: order[h.category.id])
 
     def hits(self, reading: Reading) -> Iterator[SafetyHit]:
-        """Every rule that fires on a reading, each category at most once per kind of rule."""
+        """Every rule that fires on a reading, each category once per kind of rule.
+
+        Rules never reach across sentences, so each distinct sentence is read once: a long
+        letter that repeats itself costs little more than one of its sentences.
+        """
         categories = self.safety.categories
-        tokens = reading.tokens
-        excused = self._idiom_spans(tokens)
-        seen: set[int] = set()
-        for i, word in enumerate(tokens):
-            for n in self.starts.get(word, ()):
-                number, phrase = self.phrases[n]
-                if number in seen:
-                    continue
-                end = _match(phrase.slots, 0, tokens, i)
-                if end is not None and not any(s < end and i < e for s, e in excused):
-                    seen.add(number)
+        found: set[tuple[int, str]] = set()
+        done: set[tuple[str, ...]] = set()
+        for sentence in _sentences(reading.tokens):
+            if sentence in done:
+                continue
+            done.add(sentence)
+            where: dict[str, list[int]] = defaultdict(list)
+            for i, word in enumerate(sentence):
+                where[word].append(i)
+            excused = self._excused(sentence, where)
+            for number, phrase, start, end in self._phrases(sentence, where, excused):
+                if (number, "phrase") not in found:
+                    found.add((number, "phrase"))
+                    matched = " ".join(sentence[start:end])
+                    yield SafetyHit(categories[number], matched, phrase.text, phrase.where)
+            for number, words in self._model(sentence, excused):
+                if (number, "example") not in found:
+                    found.add((number, "example"))
+                    example = self._nearest(number, words)
                     yield SafetyHit(
-                        categories[number], " ".join(tokens[i:end]), phrase.text, phrase.where
+                        categories[number], " ".join(words), example.text, example.where
                     )
         text = reading.text
         for number, pattern, leads in self.patterns:
-            if number in seen or (leads and not any(w in text for w in leads)):
+            if leads and not any(w in text for w in leads):
                 continue
-            found = re.search(pattern.text, text)
-            if found:
-                seen.add(number)
-                yield SafetyHit(categories[number], found.group(0), pattern.text, pattern.where)
-        for number, example, words in self._near(tokens, excused):
-            if number not in seen:
-                seen.add(number)
-                yield SafetyHit(categories[number], " ".join(words), example.text, example.where)
+            match = re.search(pattern.text, text)
+            if match and (number, "pattern") not in found:
+                found.add((number, "pattern"))
+                yield SafetyHit(categories[number], match.group(0), pattern.text, pattern.where)
 
-    def _idiom_spans(self, tokens: list[str]) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        for idiom in self.idioms:
-            first = idiom.slots[0]
-            assert first is not None
-            for i, word in enumerate(tokens):
-                if word in first:
-                    end = _match(idiom.slots, 0, tokens, i)
-                    if end is not None:
-                        spans.append((i, end))
-        return spans
+    def _excused(self, sentence: tuple[str, ...], where: dict[str, list[int]]) -> set[int]:
+        """The positions of the words that idioms cover."""
+        excused: set[int] = set()
+        for n in _candidates(where, self.idiom_anchors):
+            for start, end in _spans(self.idioms[n].slots, sentence, where):
+                excused.update(range(start, end))
+        return excused
 
-    def _near(
-        self, tokens: list[str], excused: list[tuple[int, int]]
-    ) -> Iterator[tuple[int, Example, list[str]]]:
-        """Sentences (and windows of long ones) close enough to a category's example."""
-        bar = math.log(self.safety.bar / (1 - self.safety.bar)) if self.safety.bar < 1 else math.inf
-        for words in _pieces(tokens, excused):
+    def _phrases(
+        self, sentence: tuple[str, ...], where: dict[str, list[int]], excused: set[int]
+    ) -> Iterator[tuple[int, Phrase, int, int]]:
+        for n in sorted(_candidates(where, self.anchors)):
+            number, phrase = self.phrases[n]
+            for start, end in _spans(phrase.slots, sentence, where):
+                if excused.isdisjoint(range(start, end)):
+                    yield number, phrase, start, end
+                    break
+
+    def _model(
+        self, sentence: tuple[str, ...], excused: set[int]
+    ) -> Iterator[tuple[int, list[str]]]:
+        """Pieces of a sentence that the example model is sure enough are about a danger."""
+        bar, evidence, top = self._bar, self.evidence, self.top
+        kept = [w for i, w in enumerate(sentence) if i not in excused]
+        pieces = [kept]
+        if len(kept) > WINDOW:
+            pieces = [
+                kept[at : at + WINDOW] for at in range(0, len(kept) - WINDOW // 2, WINDOW // 2)
+            ]
+        for words in pieces:
+            features = self._features(words)
+            if sum(top.get(f, 0.0) for f in features) < bar:
+                continue  # not even the most favourable reading could reach the bar
             odds = [0.0] * len(self.safety.categories)
-            for feature in _features(words):
-                for number, weight in enumerate(self.evidence.get(feature, ())):
+            for feature in features:
+                for number, weight in enumerate(evidence.get(feature, ())):
                     odds[number] += weight
             best = max(range(len(odds)), key=odds.__getitem__)
-            if odds[best] < bar:
+            if odds[best] >= bar:
+                yield best, words
+
+    def _features(self, words: list[str]) -> frozenset[str]:
+        stems = self._stems
+        kept: list[str] = []
+        for word in words:
+            if word in _STOP or word.isdigit():
                 continue
-            scores = self._similar(words)
-            nearest = max(
-                (n for n in scores if self.examples[n][0] == best),
-                key=scores.__getitem__,
-                default=None,
-            )
-            example = self.examples[nearest][1] if nearest is not None else Example("", Where(""))
-            yield best, example, words
+            found = stems.get(word)
+            if found is None:
+                found = stem(word)
+                if len(stems) < 100_000:
+                    stems[word] = found
+            kept.append(found)
+        return frozenset(kept) | frozenset(f"{a} {b}" for a, b in pairwise(kept))
+
+    def _nearest(self, number: int, words: list[str]) -> Example:
+        """The category's example closest to some words, to explain a catch."""
+        scores = self._similar(words)
+        mine = [n for n in scores if self.examples[n][0] == number]
+        if not mine:
+            return Example("", Where(""))
+        return self.examples[max(mine, key=scores.__getitem__)][1]
 
     def _similar(self, words: list[str]) -> dict[int, float]:
         """Cosine similarity of some words to each example that shares a word with them."""
-        query = _features(words)
+        query = self._features(words)
         index = self.index
         weights = {index.ids[f]: index.idf[index.ids[f]] for f in query if f in index.ids}
         if not weights:
@@ -394,7 +452,10 @@ def _evidence(
     def log_p(label: int, feature: str) -> float:
         return math.log((seen[label].get(feature, 0) + SMOOTHING) / totals[label])
 
-    return {f: tuple(log_p(c, f) - log_p(ordinary, f) for c in range(ordinary)) for f in vocabulary}
+    def weight(label: int, feature: str) -> float:
+        return max(-CLIP, min(CLIP, log_p(label, feature) - log_p(ordinary, feature)))
+
+    return {f: tuple(weight(c, f) for c in range(ordinary)) for f in vocabulary}
 
 
 def _phrase_words(phrase: Phrase) -> Iterator[str]:
@@ -407,7 +468,54 @@ def _phrase_words(phrase: Phrase) -> Iterator[str]:
                 yield from rest
 
 
-def _match(slots: tuple[Slot | None, ...], k: int, tokens: list[str], i: int) -> int | None:
+def _sentences(tokens: list[str]) -> Iterator[tuple[str, ...]]:
+    start = 0
+    for i, token in enumerate(tokens):
+        if token == BREAK:
+            if i > start:
+                yield tuple(tokens[start:i])
+            start = i + 1
+    if start < len(tokens):
+        yield tuple(tokens[start:])
+
+
+def _anchors(phrases: Iterable[Phrase]) -> dict[str, list[int]]:
+    """Index phrases by the words of their most selective slot: the one whose words are
+    least often written (a word such as "me" or "he" is in almost every message)."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for n, phrase in enumerate(phrases):
+        slots = [s for s in phrase.slots if s and END not in s]
+        if not slots:
+            continue
+        rarest = min(slots, key=lambda slot: sum(1000 if w in _COMMON else 1 for w in slot))
+        for word in rarest:
+            index[word].append(n)
+    return dict(index)
+
+
+def _spans(
+    slots: tuple[Slot | None, ...], sentence: tuple[str, ...], where: dict[str, list[int]]
+) -> Iterator[tuple[int, int]]:
+    """Where a phrase matches in a sentence: (start, end) of each match, in order.
+
+    `where` lists the positions of each word of the sentence.
+    """
+    present = where.keys()
+    if any(slot is not None and END not in slot and present.isdisjoint(slot) for slot in slots):
+        return  # some word the phrase needs is not in the sentence
+    first = slots[0]
+    assert first is not None
+    if len(first) < len(where):
+        starts = sorted(i for word in first if word in where for i in where[word])
+    else:
+        starts = [i for i, word in enumerate(sentence) if word in first]
+    for i in starts:
+        end = _match(slots, 0, sentence, i)
+        if end is not None:
+            yield i, end
+
+
+def _match(slots: tuple[Slot | None, ...], k: int, tokens: Sequence[str], i: int) -> int | None:
     """Where a phrase that matches from token i ends, or None."""
     if k == len(slots):
         return i
@@ -434,21 +542,9 @@ def _match(slots: tuple[Slot | None, ...], k: int, tokens: list[str], i: int) ->
     return None
 
 
-def _features(tokens: list[str]) -> frozenset[str]:
-    # Numbers are left to phrases: whether 17 is an alarm depends on the other age.
-    stems = [stem(t) for t in tokens if t not in _STOP and t != BREAK and not t.isdigit()]
-    return frozenset(stems) | frozenset(f"{a} {b}" for a, b in pairwise(stems))
-
-
-def _pieces(tokens: list[str], excused: list[tuple[int, int]]) -> Iterator[list[str]]:
-    """Each sentence, and windows of a long one, with idiom words left out."""
-    start = 0
-    for end in [*(i for i, t in enumerate(tokens) if t == BREAK), len(tokens)]:
-        kept = [tokens[i] for i in range(start, end) if not any(s <= i < e for s, e in excused)]
-        start = end + 1
-        if len(kept) < 2:
-            continue
-        yield kept
-        if len(kept) > WINDOW:
-            for at in range(0, len(kept) - WINDOW // 2, WINDOW // 2):
-                yield kept[at : at + WINDOW]
+def _candidates(words: Iterable[str], anchors: dict[str, list[int]]) -> set[int]:
+    """The phrases whose most selective words are among some words."""
+    found: set[int] = set()
+    for word in words:
+        found.update(anchors.get(word, ()))
+    return found

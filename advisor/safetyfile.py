@@ -101,7 +101,7 @@ def read_bundled(loader: _Loader, root: Traversable) -> Safety | None:
 def read_additions(loader: _Loader, value: Any, file: str) -> Safety | None:
     """A custom rule book's safety.yaml: it may add categories, words and help lines, and
     nothing else, because anything else could weaken the bundled screen."""
-    bundled_only = HELP | READING | {"sentences"}
+    bundled_only = (HELP | READING | {"sentences"}) - ADDITIONS
     m = loader.mapping(value, Where(file, 1), "safety.yaml", set(), ADDITIONS | bundled_only)
     if m is None:
         return None

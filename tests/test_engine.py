@@ -15,6 +15,7 @@ JSON_KEYS = [
     "alternatives",
     "situations",
     "safety",
+    "safety_category",
     "rules",
     "reply",
     "follow_up",

@@ -104,9 +104,16 @@ def _readme_examples() -> list[tuple[str, str]]:
     ("kind", "text"), _readme_examples(), ids=[k for k, _ in _readme_examples()]
 )
 def test_readme_examples_load(kind: str, text: str, make_book: Callable[..., Path]) -> None:
-    name = {"principle": "principles.yaml", "situation": "situations/example.yaml"}.get(
-        kind, f"{kind}.yaml"
-    )
+    name = {
+        "principle": "principles.yaml",
+        "situation": "situations/example.yaml",
+        "safety-category": "safety.yaml",
+    }.get(kind, f"{kind}.yaml")
+    if kind == "safety-category":
+        text = "categories:\n" + "".join(
+            ("  - " if n == 0 else "    ") + line + "\n"
+            for n, line in enumerate(text.splitlines())
+        )
     if kind == "situation":
         text = text.replace("id: went-silent", "id: example-situation")
     root = make_book(**{name.replace("/", "__").replace(".yaml", "_yaml"): text})

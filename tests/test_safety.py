@@ -142,7 +142,10 @@ def test_no_rule_example_raises_an_alarm(advisor: Advisor) -> None:
         ("he stragled me last night", "violence"),
         ("wanna kms tbh", "self-harm"),
         ("he threatend to post my nudes", "threats"),
-        ("\uff28\uff25 \uff23\uff28\uff2f\uff2b\uff25\uff24 \uff2d\uff25", "violence"),  # HE CHOKED ME, full width
+        (
+            "\uff28\uff25 \uff23\uff28\uff2f\uff2b\uff25\uff24 \uff2d\uff25",
+            "violence",
+        ),  # HE CHOKED ME, full width
         ("he hit me up last week and then hit me when I said no", "violence"),
     ],
 )
