@@ -111,8 +111,7 @@ def test_readme_examples_load(kind: str, text: str, make_book: Callable[..., Pat
     }.get(kind, f"{kind}.yaml")
     if kind == "safety-category":
         text = "categories:\n" + "".join(
-            ("  - " if n == 0 else "    ") + line + "\n"
-            for n, line in enumerate(text.splitlines())
+            ("  - " if n == 0 else "    ") + line + "\n" for n, line in enumerate(text.splitlines())
         )
     if kind == "situation":
         text = text.replace("id: went-silent", "id: example-situation")
