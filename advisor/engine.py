@@ -89,7 +89,10 @@ def compile_rules(rules_dir: str | Path | None) -> Compiled:
     # so that a custom book can never make it less watchful.
     bundled = book if rules_dir is None else rulebook.load(None)[0]
     ordinary = [e for intent in bundled.intents.values() for e in intent.examples]
-    compiled = (book, warnings, Matcher(book), Screen(book.safety, ordinary))
+    screen = Screen(book.safety, ordinary)
+    # What the screen compiled need not be stored twice: the book keeps what replies need.
+    book = book._replace(safety=screen.safety)
+    compiled = (book, warnings, Matcher(book), screen)
     if digest:
         cache.save(digest, compiled)
     return compiled

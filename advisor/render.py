@@ -123,7 +123,8 @@ class Renderer:
         """
         safety = self.book.safety
         category = hit.category
-        kinds = category.resources
+        kinds = list(category.resources)
+        kinds += [k for other in hit.others for k in other.resources if k not in kinds]
         parts = [category.message]
         if "emergency" in kinds and safety.emergency:
             parts.append(safety.emergency)

@@ -3,8 +3,9 @@
 The screen reads a message its own way, never through a rule book's lexicon: look-alike
 letters, leetspeak, shorthand and small misspellings of its key words are undone first.
 Then three kinds of rule fire: phrases (words, `{lists}` of words and `...` gaps), regular
-expressions for the few things phrases cannot say, and example phrasings, where a sentence
-close enough to an example counts. Idioms ("hit me up") excuse only the words they cover.
+expressions for the few things phrases cannot say, and an example model that learns from each
+category's example sentences, against ordinary talk, which words signal it. Idioms ("hit me
+up") excuse only the words they cover.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
 from advisor.errors import Where
-from advisor.index import Index
 from advisor.models import Example, Safety, SafetyCategory
 from advisor.normalise import clean, expand, stem
 
@@ -26,9 +27,14 @@ GAP = 8
 """How many words `...` in a phrase may stand for, within one sentence."""
 WINDOW = 14
 """Long sentences are also compared with examples a window of this many words at a time."""
-UNSEEN_CAP = 2
+CACHE_LIMIT = 100_000
+"""How many words each of the screen's caches keeps."""
 CLIP = 4.0
+CALM = 2.0
+"""Ordinary words count against danger, but less: dating talk must not veto a disclosure."""
 """No one word may count for more than this (in log odds): a rare word is weak evidence."""
+PRUNE = 1.0
+"""Words whose weight stays below this for every category are left out of the model."""
 SMOOTHING = 0.5
 """Laplace smoothing of the example model: how much an unseen word counts."""
 BREAK = "."
@@ -65,6 +71,8 @@ _STOP = frozenset(_STOP_WORDS.split())
 _COMMON_WORDS = """not no do does did have has had will would can could should i my me he she they
 you him her his them their we our us what when if because"""
 _COMMON = _KEEP | _STOP | frozenset(_COMMON_WORDS.split())
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_CACHES = frozenset({"_slots", "_words", "_stems", "_corrected", "_correctable", "_parsed"})
 """Words in almost every message: a phrase is never indexed by them."""
 
 
@@ -78,6 +86,10 @@ class SafetyHit(NamedTuple):
     """The phrase, pattern or example that fired."""
     where: Where = Where("")
     """Where that rule is written."""
+    model: bool = False
+    """True when the example model caught it, rather than a phrase or pattern."""
+    others: tuple[SafetyCategory, ...] = ()
+    """Other kinds of danger the message raised: their help lines are shown too."""
 
     @property
     def check_in(self) -> bool:
@@ -126,9 +138,9 @@ Slot = dict[str, tuple[tuple[str, ...], ...]]
 
 
 class Phrase(NamedTuple):
-    """A compiled phrase: slots of alternatives, `None` for a gap."""
+    """A compiled phrase: each slot its forms joined by "|", `None` for a gap, `$` for the end."""
 
-    slots: tuple[Slot | None, ...]
+    slots: tuple[str | None, ...]
     text: str
     where: Where
 
@@ -146,100 +158,140 @@ class Reading(NamedTuple):
 
 
 class Screen:
-    """Every safety rule of a rule book, compiled once; `check` reads a message."""
+    """Every safety rule, compiled once; `check` reads a message.
+
+    What is kept is compact (strings and flat arrays) because it is loaded from the cache
+    on every run; the forms matching needs are unpacked on first use.
+    """
 
     def __init__(self, safety: Safety, ordinary: Iterable[Example] = ()) -> None:
         """Compile the rules; `ordinary` adds everyday sentences (the bundled dating
-        examples) to the guards, so the example model knows what ordinary talk is like."""
-        self.safety = safety
-        self.known: frozenset[str] = frozenset()
-        self._stems: dict[str, str] = {}
+        examples) to the ordinary talk the example model learns from."""
         self.shorthand = dict(safety.shorthand)
-        self.words = {name: self._list(items) for name, items in safety.words.items()}
-        self.phrases = [
-            (number, self.compile(example))
+        self.known: frozenset[str] = frozenset()
+        self._reset()
+        words = {name: _expand_ranges(items) for name, items in safety.words.items()}
+        phrases = [
+            (number, self._compile(example, words))
             for number, category in enumerate(safety.categories)
             for example in category.phrases
         ]
-        self.idioms = [self.compile(e) for e in safety.idioms]
-        self.anchors = _anchors(p for _, p in self.phrases)
+        idioms = [(-1, self._compile(e, words)) for e in safety.idioms]
+        # Stored packed, one string each: unpacked when a message could match them.
+        self.phrases = [_pack(number, phrase) for number, phrase in phrases]
+        self.idioms = [_pack(number, phrase) for number, phrase in idioms]
+        self.anchors = self._anchors([p for _, p in phrases])
         """For each word, the phrases that cannot match a sentence without it."""
-        self.idiom_anchors = _anchors(self.idioms)
+        self.idiom_anchors = self._anchors([p for _, p in idioms])
         self.patterns = [
             (number, p, must_contain(p.text))
             for number, category in enumerate(safety.categories)
             for p in category.patterns
         ]
-        known = {w for _, p in self.phrases for w in _phrase_words(p)}
-        known |= {w for p in self.idioms for w in _phrase_words(p)}
+        known = {w for _, p in [*phrases, *idioms] for w in self._words_of(p)}
+        labelled = [(n, e) for n, c in enumerate(safety.categories) for e in c.examples]
+        ordinary_label = len(safety.categories)
+        labelled += [(ordinary_label, e) for e in (*safety.guards, *ordinary)]
         documents: list[frozenset[str]] = []
-        labels: list[int] = []
-        self.examples: list[tuple[int, Example]] = []
-        guard = len(safety.categories)
-        for number, category in enumerate(safety.categories):
-            for example in category.examples:
-                self.examples.append((number, example))
-        self.examples += [(guard, e) for e in (*safety.guards, *ordinary)]
-        for number, example in self.examples:
+        for _, example in labelled:
             tokens = self.read(example.text, correct=False).tokens
             known.update(tokens)
             documents.append(self._features(tokens))
-            labels.append(number)
-        self.index = Index(documents, labels, guard + 1)
-        self.evidence = _evidence(documents, labels, guard + 1)
-        self.top = {f: max(w) for f, w in self.evidence.items() if max(w) > 0}
-        """For each word, the most it can count towards any category."""
-        self._bar = math.log(safety.bar / (1 - safety.bar)) if 0 < safety.bar < 1 else math.inf
-        self._words: dict[str, tuple[str, ...]] = {}
+        self.features, self.weights = _evidence(documents, [n for n, _ in labelled], ordinary_label)
+        count = ordinary_label
+        self.top = array(
+            "d",
+            (max(0.0, *self.weights[k * count : (k + 1) * count]) for k in self.features.values()),
+        )
+        """For each feature, the most it can count towards any category."""
         self.known = frozenset(known | set(self.shorthand))
-        # A misspelt key word is one letter longer or shorter than it: index every key word
-        # of five letters or more, and every form of it with one letter left out.
-        self.spelling: dict[str, str] = {}
-        for word in sorted(known - safety.never_correct, key=lambda w: (len(w), w)):
-            if len(word) >= 5 and word.isalpha():
-                self.spelling.setdefault(word, word)
-                for i in range(len(word)):
-                    self.spelling.setdefault(word[:i] + word[i + 1 :], word)
+        self.never_correct = safety.never_correct
+        self.bar = math.log(safety.bar / (1 - safety.bar)) if 0 < safety.bar < 1 else math.inf
+        """The log odds the example model needs."""
+        self.safety = _slim(safety)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Empty the caches, which are never stored."""
+        self._slots: dict[str, Slot] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._stems: dict[str, str] = {}
         self._corrected: dict[str, str] = {}
+        self._correctable: frozenset[str] | None = None
+        self._parsed: dict[int, tuple[int, Phrase]] = {}
 
-    def _list(self, items: tuple[str, ...]) -> tuple[str, ...]:
-        found: list[str] = []
-        for item in items:
-            numbers = _NUMBER_RANGE.match(item)
-            if numbers:
-                low, high = int(numbers.group(1)), int(numbers.group(2))
-                found += [str(n) for n in range(low, high + 1)]
-            else:
-                found.append(item)
-        return tuple(found)
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
 
-    def compile(self, example: Example) -> Phrase:
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
+    def _compile(self, example: Example, words: dict[str, tuple[str, ...]]) -> Phrase:
         """Turn "he {harm} me ..." into slots; unknown `{lists}` are reported by the loader."""
-        slots: list[Slot | None] = []
+        slots: list[str | None] = []
         for part in example.text.lower().split():
             if part == "...":
                 if slots and slots[-1] is not None:
                     slots.append(None)
                 continue
-            if part == "$":
-                slots.append({END: ((),)})
+            if part == END:
+                slots.append(END)
                 continue
             if part.startswith("{") and part.endswith("}"):
-                options = self.words.get(part[1:-1], ())
+                options = words.get(part[1:-1], ())
             else:
                 options = (part,)
-            slot: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+            forms: set[str] = set()
             for option in options:
-                words = self.read(option, correct=False).tokens or [option]
-                first, rest = words[0], tuple(words[1:])
-                for form in inflections(first):
-                    slot[form].add(rest)
-            slots.append({w: tuple(sorted(r)) for w, r in slot.items()})
+                first, *rest = self.read(option, correct=False).tokens or [option]
+                forms.update(" ".join([form, *rest]) for form in inflections(first))
+            slots.append("|".join(sorted(forms)))
         while slots and slots[-1] is None:
             slots.pop()
         while slots and slots[0] is None:
             slots.pop(0)
         return Phrase(tuple(slots), example.text, example.where)
+
+    def _unpack(self, packed: list[str], n: int, key: int) -> tuple[int, Phrase]:
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = _unpack(packed[n])
+        return found
+
+    def slots(self, phrase: Phrase) -> tuple[Slot | None, ...]:
+        """A phrase's slots as matching needs them: first words, each with the words after."""
+        found: list[Slot | None] = []
+        for text in phrase.slots:
+            if text is None:
+                found.append(None)
+                continue
+            slot = self._slots.get(text)
+            if slot is None:
+                options: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+                for option in text.split("|"):
+                    first, *rest = option.split(" ")
+                    options[first].append(tuple(rest))
+                slot = self._slots[text] = {w: tuple(r) for w, r in options.items()}
+            found.append(slot)
+        return tuple(found)
+
+    def _words_of(self, phrase: Phrase) -> Iterator[str]:
+        for text in phrase.slots:
+            if text is not None and text != END:
+                yield from text.replace("|", " ").split()
+
+    def _anchors(self, phrases: list[Phrase]) -> dict[str, list[int]]:
+        """Index phrases by the words of their most selective slot: the one whose words are
+        least often written ("me" and "he" are in almost every message)."""
+        index: dict[str, list[int]] = defaultdict(list)
+        for n, phrase in enumerate(phrases):
+            slots = [s for s in self.slots(phrase) if s and END not in s]
+            if slots:
+                rarest = min(slots, key=lambda s: sum(1000 if w in _COMMON else 1 for w in s))
+                for word in rarest:
+                    index[word].append(n)
+        return dict(index)
 
     def read(self, text: str, *, correct: bool = True) -> Reading:
         """The message's words as the screen compares them."""
@@ -254,7 +306,7 @@ class Screen:
             found = words.get(raw)
             if found is None:
                 found = self._word(raw, correct)
-                if correct and len(words) < 100_000:
+                if correct and len(words) < CACHE_LIMIT:
                     words[raw] = found
             if found[0] == BREAK:
                 if tokens and tokens[-1] != BREAK:
@@ -285,36 +337,39 @@ class Screen:
         return tuple(found)
 
     def correct(self, word: str) -> str:
-        """A key word that a word a letter too long or too short was probably meant to be."""
+        """The word a misspelling one letter short or one letter long was meant to be."""
         if word in self.known or len(word) < 5 or not word.isalpha():
             return word
         found = self._corrected.get(word)
         if found is None:
-            single = word[:-1] if word[-1] == word[-2] else word  # hittt -> hitt -> hit
-            found = self.spelling.get(word) or self.spelling.get(single)
-            if found is None and len(word) >= 6:
-                found = next(
-                    (
-                        self.spelling[s]
-                        for i in range(len(word))
-                        if (s := word[:i] + word[i + 1 :]) in self.spelling
-                        and self.spelling[s] == s
-                    ),
-                    None,
-                )
-            found = found if found is not None and found not in self.safety.never_correct else word
-            if len(self._corrected) < 50_000:
+            targets = self._targets()
+            candidates = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+            if len(word) >= 6:
+                candidates |= {word[:i] + word[i + 1 :] for i in range(len(word))}
+            found = min(candidates & targets, default=word)
+            if len(self._corrected) < CACHE_LIMIT:
                 self._corrected[word] = found
         return found
+
+    def _targets(self) -> frozenset[str]:
+        """Words a misspelling may be corrected to, worked out on first need."""
+        if self._correctable is None:
+            self._correctable = frozenset(
+                w for w in self.known - self.never_correct if len(w) >= 5 and w.isalpha()
+            )
+        return self._correctable
 
     def check(self, text: str) -> SafetyHit | None:
         """The most serious safety category the text falls under, or None."""
         hits = list(self.hits(self.read(text)))
         if not hits:
             return None
-        alarms = [h for h in hits if not h.check_in]
+        alarms = [h for h in hits if not h.check_in] or hits
         order = {c.id: n for n, c in enumerate(self.safety.categories)}
-        return min(alarms or hits, key=lambda h: order[h.category.id])
+        # A phrase is surer evidence than the example model; then the more serious danger.
+        first = min(alarms, key=lambda h: (h.model, order[h.category.id]))
+        others = {h.category.id: h.category for h in alarms if h.category.id != first.category.id}
+        return first._replace(others=tuple(others.values()))
 
     def hits(self, reading: Reading) -> Iterator[SafetyHit]:
         """Every rule that fires on a reading, each category once per kind of rule.
@@ -338,13 +393,12 @@ class Screen:
                     found.add((number, "phrase"))
                     matched = " ".join(sentence[start:end])
                     yield SafetyHit(categories[number], matched, phrase.text, phrase.where)
-            for number, words in self._model(sentence, excused):
+            for number, words, telling in self._model(sentence, excused):
                 if (number, "example") not in found:
                     found.add((number, "example"))
-                    example = self._nearest(number, words)
-                    yield SafetyHit(
-                        categories[number], " ".join(words), example.text, example.where
-                    )
+                    rule = f"its examples, most of all: {', '.join(telling)}"
+                    category = categories[number]
+                    yield SafetyHit(category, " ".join(words), rule, category.where, True)
         text = reading.text
         for number, pattern, leads in self.patterns:
             if leads and not any(w in text for w in leads):
@@ -358,7 +412,8 @@ class Screen:
         """The positions of the words that idioms cover."""
         excused: set[int] = set()
         for n in _candidates(where, self.idiom_anchors):
-            for start, end in _spans(self.idioms[n].slots, sentence, where):
+            _, idiom = self._unpack(self.idioms, n, -1 - n)
+            for start, end in _spans(self.slots(idiom), sentence, where):
                 excused.update(range(start, end))
         return excused
 
@@ -366,106 +421,110 @@ class Screen:
         self, sentence: tuple[str, ...], where: dict[str, list[int]], excused: set[int]
     ) -> Iterator[tuple[int, Phrase, int, int]]:
         for n in sorted(_candidates(where, self.anchors)):
-            number, phrase = self.phrases[n]
-            for start, end in _spans(phrase.slots, sentence, where):
+            number, phrase = self._unpack(self.phrases, n, n)
+            for start, end in _spans(self.slots(phrase), sentence, where):
                 if excused.isdisjoint(range(start, end)):
                     yield number, phrase, start, end
                     break
 
     def _model(
         self, sentence: tuple[str, ...], excused: set[int]
-    ) -> Iterator[tuple[int, list[str]]]:
-        """Pieces of a sentence that the example model is sure enough are about a danger."""
-        bar, evidence, top = self._bar, self.evidence, self.top
+    ) -> Iterator[tuple[int, list[str], list[str]]]:
+        """Pieces of a sentence the example model is sure enough are about a danger, with
+        the words that told it most."""
+        count = len(self.safety.categories)
         kept = [w for i, w in enumerate(sentence) if i not in excused]
         pieces = [kept]
         if len(kept) > WINDOW:
-            pieces = [
-                kept[at : at + WINDOW] for at in range(0, len(kept) - WINDOW // 2, WINDOW // 2)
-            ]
+            pieces = [kept[at : at + WINDOW] for at in range(0, len(kept), WINDOW // 2)]
         for words in pieces:
-            features = self._features(words)
-            if sum(top.get(f, 0.0) for f in features) < bar:
+            ids = [k for f in self._features(words) if (k := self.features.get(f)) is not None]
+            if sum(self.top[k] for k in ids) < self.bar:
                 continue  # not even the most favourable reading could reach the bar
-            odds = [0.0] * len(self.safety.categories)
-            for feature in features:
-                for number, weight in enumerate(evidence.get(feature, ())):
-                    odds[number] += weight
-            best = max(range(len(odds)), key=odds.__getitem__)
-            if odds[best] >= bar:
-                yield best, words
+            odds = [sum(self.weights[k * count + c] for k in ids) for c in range(count)]
+            best = max(range(count), key=odds.__getitem__)
+            if odds[best] >= self.bar:
+                names = {k: f for f, k in self.features.items() if k in set(ids)}
+                strongest = sorted(ids, key=lambda k: -self.weights[k * count + best])[:3]
+                yield best, words, [names[k] for k in strongest]
 
     def _features(self, words: list[str]) -> frozenset[str]:
+        """Stems and pairs of stems: what the example model compares."""
         stems = self._stems
         kept: list[str] = []
         for word in words:
             if word in _STOP or word.isdigit():
-                continue
+                continue  # numbers are left to phrases: 17 matters only beside another age
             found = stems.get(word)
             if found is None:
                 found = stem(word)
-                if len(stems) < 100_000:
+                if len(stems) < CACHE_LIMIT:
                     stems[word] = found
             kept.append(found)
-        return frozenset(kept) | frozenset(f"{a} {b}" for a, b in pairwise(kept))
+        pairs = frozenset(f"{a} {b}" for a, b in pairwise(kept))
+        # Words in every message ("he", "me") count only in pairs: "hit me", not "me".
+        return frozenset(w for w in kept if w not in _COMMON) | pairs
 
-    def _nearest(self, number: int, words: list[str]) -> Example:
-        """The category's example closest to some words, to explain a catch."""
-        scores = self._similar(words)
-        mine = [n for n in scores if self.examples[n][0] == number]
-        if not mine:
-            return Example("", Where(""))
-        return self.examples[max(mine, key=scores.__getitem__)][1]
 
-    def _similar(self, words: list[str]) -> dict[int, float]:
-        """Cosine similarity of some words to each example that shares a word with them."""
-        query = self._features(words)
-        index = self.index
-        weights = {index.ids[f]: index.idf[index.ids[f]] for f in query if f in index.ids}
-        if not weights:
-            return {}
-        unseen = min(sum(1 for f in query if f not in index.ids and " " not in f), UNSEEN_CAP)
-        norm = math.sqrt(sum(w * w for w in weights.values()) + unseen * index.unseen**2)
-        scores: dict[int, float] = defaultdict(float)
-        for k, weight in weights.items():
-            for number in index.documents(k):
-                scores[number] += weight * weight / norm / index.norms[number]
-        return scores
+def _pack(number: int, phrase: Phrase) -> str:
+    slots = "\x1e".join("" if s is None else s for s in phrase.slots)
+    where = phrase.where
+    return "\x1f".join([str(number), phrase.text, where.file, str(where.line), slots])
+
+
+def _unpack(packed: str) -> tuple[int, Phrase]:
+    number, text, file, line, slots = packed.split("\x1f")
+    parts = tuple(s or None for s in slots.split("\x1e"))
+    return int(number), Phrase(parts, text, Where(file, int(line)))
+
+
+def _expand_ranges(items: tuple[str, ...]) -> tuple[str, ...]:
+    """A word list with number ranges (18-99) written out."""
+    found: list[str] = []
+    for item in items:
+        numbers = _NUMBER_RANGE.match(item)
+        if numbers:
+            found += [str(n) for n in range(int(numbers.group(1)), int(numbers.group(2)) + 1)]
+        else:
+            found.append(item)
+    return tuple(found)
+
+
+def _slim(safety: Safety) -> Safety:
+    """The safety rules without what the screen has compiled: what a reply needs."""
+    categories = tuple(c._replace(phrases=(), examples=()) for c in safety.categories)
+    return safety._replace(categories=categories, words={}, idioms=(), guards=())
 
 
 def _evidence(
-    documents: list[frozenset[str]], labels: list[int], count: int
-) -> dict[str, tuple[float, ...]]:
-    """For each word, how much more likely each category makes it than ordinary talk.
+    documents: list[frozenset[str]], labels: list[int], ordinary: int
+) -> tuple[dict[str, int], array[float]]:
+    """For each feature, how much more likely each category makes it than ordinary talk.
 
-    A naive Bayes model over the example sentences: the last label is the guards'
-    ordinary talk, and each weight is log P(word | category) - log P(word | ordinary).
+    A naive Bayes model over the example sentences (label `ordinary` is ordinary talk):
+    each weight is log P(feature | category) - log P(feature | ordinary), clipped so that
+    no single rare word decides. Returns feature ids and a flat array of weights, one row
+    of `ordinary` categories per feature.
     """
-    seen: list[dict[str, int]] = [defaultdict(int) for _ in range(count)]
+    seen: list[dict[str, int]] = [defaultdict(int) for _ in range(ordinary + 1)]
     for features, label in zip(documents, labels, strict=True):
         for feature in features:
             seen[label][feature] += 1
-    vocabulary = set().union(*documents) if documents else set()
+    vocabulary = sorted(set().union(*documents)) if documents else []
     totals = [sum(c.values()) + SMOOTHING * len(vocabulary) for c in seen]
-    ordinary = count - 1
 
     def log_p(label: int, feature: str) -> float:
         return math.log((seen[label].get(feature, 0) + SMOOTHING) / totals[label])
 
-    def weight(label: int, feature: str) -> float:
-        return max(-CLIP, min(CLIP, log_p(label, feature) - log_p(ordinary, feature)))
-
-    return {f: tuple(weight(c, f) for c in range(ordinary)) for f in vocabulary}
-
-
-def _phrase_words(phrase: Phrase) -> Iterator[str]:
-    for slot in phrase.slots:
-        for first, rests in (slot or {}).items():
-            if first == END:
-                continue
-            yield first
-            for rest in rests:
-                yield from rest
+    weights: array[float] = array("d")
+    ids: dict[str, int] = {}
+    for feature in vocabulary:
+        calm = log_p(ordinary, feature)
+        row = [max(-CALM, min(CLIP, log_p(c, feature) - calm)) for c in range(ordinary)]
+        if max(abs(w) for w in row) >= PRUNE:  # a word about as common everywhere says little
+            ids[feature] = len(ids)
+            weights.extend(row)
+    return ids, weights
 
 
 def _sentences(tokens: list[str]) -> Iterator[tuple[str, ...]]:
@@ -477,20 +536,6 @@ def _sentences(tokens: list[str]) -> Iterator[tuple[str, ...]]:
             start = i + 1
     if start < len(tokens):
         yield tuple(tokens[start:])
-
-
-def _anchors(phrases: Iterable[Phrase]) -> dict[str, list[int]]:
-    """Index phrases by the words of their most selective slot: the one whose words are
-    least often written (a word such as "me" or "he" is in almost every message)."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for n, phrase in enumerate(phrases):
-        slots = [s for s in phrase.slots if s and END not in s]
-        if not slots:
-            continue
-        rarest = min(slots, key=lambda slot: sum(1000 if w in _COMMON else 1 for w in slot))
-        for word in rarest:
-            index[word].append(n)
-    return dict(index)
 
 
 def _spans(
