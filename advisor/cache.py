@@ -43,9 +43,10 @@ def _files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]
     return found
 
 
-def key(root: Traversable, safety: Traversable) -> str:
-    """A hash of everything a compiled rule book depends on: its files, the bundled safety
-    folder, advisor's code and the Python version."""
+def key(root: Traversable, bundled: Traversable | None) -> str:
+    """A hash of everything a compiled rule book depends on: its files, the bundled rules
+    (for a book of one's own, whose screen is built with them), advisor's code and the
+    Python version."""
     try:  # blake2 without loading OpenSSL, which costs more than the rest of this function
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - another Python implementation
@@ -56,7 +57,8 @@ def key(root: Traversable, safety: Traversable) -> str:
         # advisor's own code changes only when it is reinstalled: its size and time will do
         info = source.stat()
         digest.update(f"{source.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    for name, item in [*_files(root), *_files(safety, "<bundled safety>/")]:
+    extra = _files(bundled, "<bundled>/") if bundled is not None else []
+    for name, item in [*_files(root), *extra]:
         digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()
 

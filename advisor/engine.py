@@ -76,7 +76,7 @@ def compile_rules(rules_dir: str | Path | None) -> Compiled:
     digest = None
     if cache.enabled():
         try:
-            digest = cache.key(root, storage.bundled_rules() / "safety")
+            digest = cache.key(root, None if rules_dir is None else storage.bundled_rules())
         except (OSError, RecursionError):
             digest = None  # unreadable: the loader below reports exactly what is wrong
         found = cache.load(digest) if digest else None

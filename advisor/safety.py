@@ -446,7 +446,15 @@ class Screen:
             if odds[best] >= self.bar:
                 names = {k: f for f, k in self.features.items() if k in set(ids)}
                 strongest = sorted(ids, key=lambda k: -self.weights[k * count + best])[:3]
-                yield best, words, [names[k] for k in strongest]
+                written = {self._stems.get(w, w): w for w in reversed(words)}
+                yield (
+                    best,
+                    words,
+                    [
+                        " ".join(written.get(part, part) for part in names[k].split())
+                        for k in strongest
+                    ],
+                )
 
     def _features(self, words: list[str]) -> frozenset[str]:
         """Stems and pairs of stems: what the example model compares."""

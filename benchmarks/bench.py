@@ -109,6 +109,76 @@ def per_message(rounds: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def misspelt(message: str, rng: random.Random) -> str:
+    """A message with one pair of neighbouring letters swapped in each longer word."""
+    words = []
+    for word in message.split():
+        if len(word) > 4 and rng.random() < 0.5:
+            i = rng.randrange(1, len(word) - 2)
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        words.append(word)
+    return " ".join(words)
+
+
+def keyword_scan() -> Callable[[str], object]:
+    """The obvious safety screen: is any of a few dozen danger words in the lowercased text?"""
+    words = (
+        "kill suicide die dead hurt hit punch slap choke strangle rape assault abuse stalk "
+        "threat scared afraid bruise gun knife force drug nudes pills cut harm"
+    ).split()
+    return lambda message: any(w in message.lower() for w in words)
+
+
+def safety(rounds: int) -> list[tuple[str, str, str]]:
+    advisor = Advisor()
+    rng = random.Random(3)
+    cases = load_cases(HERE.parent / "tests" / "eval.yaml")
+    realistic = [c.text for c in cases] * rounds
+    typos = [misspelt(c.text, rng) for c in cases] * rounds
+    for message in realistic[:50]:
+        advisor.danger(message)
+    rows = []
+    scan = keyword_scan()
+    for label, messages in (("realistic", realistic), ("misspelt", typos)):
+        ours: list[float] = []
+        theirs: list[float] = []
+        for message in messages:  # interleaved, message by message
+            start = time.perf_counter()
+            advisor.danger(message)
+            ours.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            scan(message)
+            theirs.append((time.perf_counter() - start) * 1000)
+        o, t = percentiles(ours), percentiles(theirs)
+        rows.append(
+            (
+                f"safety screen, {label}",
+                f"p50 {o[0]:.3f} ms, p99 {o[1]:.3f} ms",
+                f"p50 {t[0]:.4f} ms, p99 {t[1]:.4f} ms (keyword scan); target p50 <= 0.1",
+            )
+        )
+    sentences = [c.text for c in cases if c.expected != "safety"]
+    letter = ""
+    while len(letter) < 1_000_000:
+        letter += rng.choice(sentences).rstrip(".!?") + ". "
+    letter += "I want to die."
+    start = time.perf_counter()
+    advice = advisor.advise(letter)
+    answered = time.perf_counter() - start
+    start = time.perf_counter()
+    advisor.matcher.match(letter)
+    matched = time.perf_counter() - start
+    assert advice.safety, "the danger at the end of the letter was missed"
+    rows.append(
+        (
+            "1 MB letter, screened and answered",
+            f"{answered:.2f} s",
+            f"{matched:.2f} s (matching alone); target < 0.5 s",
+        )
+    )
+    return rows
+
+
 def queries(situations: int, count: int, seed: int = 1) -> list[str]:
     rng = random.Random(seed)
     found = []
@@ -157,9 +227,12 @@ def scale(sizes: list[int], count: int, env: dict[str, str]) -> list[tuple[str, 
 def tooling(env: dict[str, str]) -> list[tuple[str, str, str]]:
     check = wall([ADVISE, "rules", "check"], env)
     test = wall([ADVISE, "rules", "test", "--eval", str(HERE.parent / "tests" / "eval.yaml")], env)
+    dev = HERE.parent / "tests" / "safety" / "dev.yaml"
+    screen = wall([ADVISE, "rules", "test", "--eval", str(dev)], env)
     return [
         ("advise rules check", f"{check:.2f} s", "target < 1 s"),
         ("advise rules test --eval", f"{test:.2f} s", "target < 10 s"),
+        ("advise rules test, safety set", f"{screen:.2f} s", "target < 10 s"),
     ]
 
 
@@ -172,6 +245,7 @@ def main() -> None:
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 50_000, 100_000]
     rows = startup(5 if args.quick else 21, env)
     rows += per_message(1 if args.quick else 5)
+    rows += safety(1 if args.quick else 5)
     rows += scale(sizes, 100 if args.quick else 300, env)
     rows += tooling(env)
     width = max(len(r[0]) for r in rows)
