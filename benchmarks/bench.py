@@ -120,12 +120,13 @@ def misspelt(message: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+DANGER_WORDS = """kill suicide die dead hurt hit punch slap choke strangle rape assault abuse stalk
+threat scared afraid bruise gun knife force drug nudes pills cut harm"""
+
+
 def keyword_scan() -> Callable[[str], object]:
     """The obvious safety screen: is any of a few dozen danger words in the lowercased text?"""
-    words = (
-        "kill suicide die dead hurt hit punch slap choke strangle rape assault abuse stalk "
-        "threat scared afraid bruise gun knife force drug nudes pills cut harm"
-    ).split()
+    words = DANGER_WORDS.split()
     return lambda message: any(w in message.lower() for w in words)
 
 
