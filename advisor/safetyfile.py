@@ -187,11 +187,15 @@ def check_lists(loader: _Loader, safety: Safety) -> None:
     for phrase in phrases:
         for name in _LIST_NAME.findall(phrase.text):
             if name not in safety.words:
-                known = ", ".join(sorted(safety.words)) or "none yet"
+                from rapidfuzz import process
+
+                close = process.extractOne(name, list(safety.words), score_cutoff=70)
                 loader.add(
                     phrase.where,
                     f"the phrase uses {{{name}}}, which is not a list under 'words:'",
-                    f"add the list, or use one of: {known}",
+                    f"did you mean {{{close[0]}}}?"
+                    if close
+                    else "add the list to words: (rules/safety/reading.yaml lists the others)",
                 )
         if not phrase.text.replace("...", "").replace("$", "").strip():
             loader.add(phrase.where, "the phrase has no words", "write the words to look for")
