@@ -27,6 +27,8 @@ GAP = 8
 """How many words `...` in a phrase may stand for, within one sentence."""
 WINDOW = 14
 """Long sentences are also compared with examples a window of this many words at a time."""
+PARTS = 1_000_000
+"""Where the parts of `&&` combinations start among the unpacked phrases' keys."""
 CACHE_LIMIT = 100_000
 """How many words each of the screen's caches keeps."""
 CLIP = 4.0
@@ -171,17 +173,29 @@ class Screen:
         self.known: frozenset[str] = frozenset()
         self._reset()
         words = {name: _expand_ranges(items) for name, items in safety.words.items()}
-        phrases = [
-            (number, self._compile(example, words))
-            for number, category in enumerate(safety.categories)
-            for example in category.phrases
-        ]
+        phrases: list[tuple[int, Phrase]] = []
+        parts: list[tuple[int, Phrase]] = []
+        self.combinations: list[tuple[int, int, str, Where]] = []
+        """Phrases joined by `&&`: (category, how many parts, text, where)."""
+        for number, category in enumerate(safety.categories):
+            for example in category.phrases:
+                pieces = example.text.split("&&")
+                if len(pieces) == 1:
+                    phrases.append((number, self._compile(example, words)))
+                    continue
+                combination = len(self.combinations)
+                self.combinations.append((number, len(pieces), example.text, example.where))
+                for piece in pieces:
+                    part = self._compile(Example(piece.strip(), example.where), words)
+                    parts.append((combination, part))
         idioms = [(-1, self._compile(e, words)) for e in safety.idioms]
         # Stored packed, one string each: unpacked when a message could match them.
         self.phrases = [_pack(number, phrase) for number, phrase in phrases]
+        self.parts = [_pack(combination, part) for combination, part in parts]
         self.idioms = [_pack(number, phrase) for number, phrase in idioms]
         self.anchors = self._anchors([p for _, p in phrases])
         """For each word, the phrases that cannot match a sentence without it."""
+        self.part_anchors = self._anchors([p for _, p in parts])
         self.idiom_anchors = self._anchors([p for _, p in idioms])
         self.patterns = [
             (number, p, must_contain(p.text))
@@ -380,6 +394,8 @@ class Screen:
         categories = self.safety.categories
         found: set[tuple[int, str]] = set()
         done: set[tuple[str, ...]] = set()
+        parts: dict[int, dict[str, str]] = defaultdict(dict)
+        """For each combination, the parts found so far and the words they matched."""
         for sentence in _sentences(reading.tokens):
             if sentence in done:
                 continue
@@ -388,7 +404,13 @@ class Screen:
             for i, word in enumerate(sentence):
                 where[word].append(i)
             excused = self._excused(sentence, where)
-            for number, phrase, start, end in self._phrases(sentence, where, excused):
+            for combination, part, start, end in self._phrases(
+                sentence, where, excused, self.parts, self.part_anchors, PARTS
+            ):
+                parts[combination].setdefault(part.text, " ".join(sentence[start:end]))
+            for number, phrase, start, end in self._phrases(
+                sentence, where, excused, self.phrases, self.anchors, 0
+            ):
                 if (number, "phrase") not in found:
                     found.add((number, "phrase"))
                     matched = " ".join(sentence[start:end])
@@ -399,6 +421,11 @@ class Screen:
                     rule = f"its examples, most of all: {', '.join(telling)}"
                     category = categories[number]
                     yield SafetyHit(category, " ".join(words), rule, category.where, True)
+        for combination, pieces in parts.items():
+            number, needed, text, at = self.combinations[combination]
+            if len(pieces) == needed and (number, "phrase") not in found:
+                found.add((number, "phrase"))
+                yield SafetyHit(categories[number], " ... ".join(pieces.values()), text, at)
         text = reading.text
         for number, pattern, leads in self.patterns:
             if leads and not any(w in text for w in leads):
@@ -418,10 +445,17 @@ class Screen:
         return excused
 
     def _phrases(
-        self, sentence: tuple[str, ...], where: dict[str, list[int]], excused: set[int]
+        self,
+        sentence: tuple[str, ...],
+        where: dict[str, list[int]],
+        excused: set[int],
+        packed: list[str],
+        anchors: dict[str, list[int]],
+        offset: int,
     ) -> Iterator[tuple[int, Phrase, int, int]]:
-        for n in sorted(_candidates(where, self.anchors)):
-            number, phrase = self._unpack(self.phrases, n, n)
+        """The phrases of a packed list that match a sentence, each at its first match."""
+        for n in sorted(_candidates(where, anchors)):
+            number, phrase = self._unpack(packed, n, offset + n)
             for start, end in _spans(self.slots(phrase), sentence, where):
                 if excused.isdisjoint(range(start, end)):
                     yield number, phrase, start, end
