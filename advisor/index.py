@@ -1,4 +1,4 @@
-"""A compact TF-IDF index of example phrasings: postings, weights and per-intent centroids.
+"""Compact indexes in flat arrays: TF-IDF over example phrasings, and strings by hash.
 
 Everything lives in flat arrays addressed by integer ids, so the index is small in memory,
 quick to unpickle from the cache, and cheap to walk for a message's few words.
@@ -7,6 +7,7 @@ quick to unpickle from the cache, and cheap to walk for a message's few words.
 from __future__ import annotations
 
 import math
+import zlib
 from array import array
 from collections import defaultdict
 
@@ -77,3 +78,46 @@ class Index:
         """(label, weight) for every label centroid that has feature k."""
         a, b = self.centroid_starts[k], self.centroid_starts[k + 1]
         return zip(self.centroid_labels[a:b], self.centroid_weights[a:b], strict=True)
+
+
+def crc(text: str) -> int:
+    """A stable 32-bit hash of a string (Python's own hash changes from run to run)."""
+    return zlib.crc32(text.encode())
+
+
+class HashIndex:
+    """Strings to integers, in flat arrays that load from the cache far faster than a dict.
+
+    Each string is kept as its 32-bit hash: `get` is exact unless two strings share a
+    hash (about one chance in four billion), and `candidates` may also return the values
+    of strings that merely share a bucket, which suits lookups that are checked anyway.
+    """
+
+    def __init__(self, pairs: list[tuple[str, int]]) -> None:
+        bits = max(8, (len(pairs) * 2).bit_length())
+        self.mask = (1 << bits) - 1
+        buckets: list[list[int]] = [[] for _ in range(self.mask + 1)]
+        for number, (key, _) in enumerate(pairs):
+            buckets[crc(key) & self.mask].append(number)
+        entries, self.starts = _flatten(buckets)
+        self.hashes = array("I", (crc(pairs[n][0]) for n in entries))
+        self.values = array("i", (pairs[n][1] for n in entries))
+
+    def _bucket(self, code: int) -> range:
+        bucket = code & self.mask
+        return range(self.starts[bucket], self.starts[bucket + 1])
+
+    def get(self, key: str) -> int | None:
+        """The value stored for a string, or None."""
+        code = crc(key)
+        for at in self._bucket(code):
+            if self.hashes[at] == code:
+                return self.values[at]
+        return None
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def candidates(self, key: str) -> list[int]:
+        """Every value stored for the string, and perhaps some of other strings."""
+        return [self.values[at] for at in self._bucket(crc(key))]

@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from advisor.errors import Where
+from advisor.index import HashIndex
 from advisor.models import Example, Safety, SafetyCategory
 from advisor.normalise import clean, expand, stem
 
@@ -170,9 +171,11 @@ class Screen:
         """Compile the rules; `ordinary` adds everyday sentences (the bundled dating
         examples) to the ordinary talk the example model learns from."""
         self.shorthand = dict(safety.shorthand)
-        self.known: frozenset[str] = frozenset()
+        self.known = HashIndex([])
         self._reset()
         words = {name: _expand_ranges(items) for name, items in safety.words.items()}
+        self.lists: dict[str, str] = {}
+        """Every form of each word list that phrases use, joined by "|"."""
         phrases: list[tuple[int, Phrase]] = []
         parts: list[tuple[int, Phrase]] = []
         self.combinations: list[tuple[int, int, str, Where]] = []
@@ -211,14 +214,20 @@ class Screen:
             tokens = self.read(example.text, correct=False).tokens
             known.update(tokens)
             documents.append(self._features(tokens))
-        self.features, self.weights = _evidence(documents, [n for n, _ in labelled], ordinary_label)
+        names, self.weights = _evidence(documents, [n for n, _ in labelled], ordinary_label)
+        self.features = HashIndex([(f, row) for row, f in enumerate(names)])
+        """Each word or pair the model knows, to its row of weights."""
+        self.names = "\n".join(names)
+        """The same words in row order, to explain a catch."""
         count = ordinary_label
         self.top = array(
-            "d",
-            (max(0.0, *self.weights[k * count : (k + 1) * count]) for k in self.features.values()),
+            "f", (max(0.0, *self.weights[k * count : (k + 1) * count]) for k in range(len(names)))
         )
         """For each feature, the most it can count towards any category."""
-        self.known = frozenset(known | set(self.shorthand))
+        words_known = sorted(known | set(self.shorthand))
+        self.known = HashIndex([(w, 0) for w in words_known])
+        """Every word the rules use: never taken for a misspelling."""
+        self.known_words = "\n".join(words_known)
         self.never_correct = safety.never_correct
         self.bar = math.log(safety.bar / (1 - safety.bar)) if 0 < safety.bar < 1 else math.inf
         """The log odds the example model needs."""
@@ -253,19 +262,25 @@ class Screen:
                 slots.append(END)
                 continue
             if part.startswith("{") and part.endswith("}"):
-                options = words.get(part[1:-1], ())
+                name = part[1:-1]
+                if name not in self.lists:  # every form of a list, written once however often used
+                    self.lists[name] = self._forms(words.get(name, ()))
+                slots.append(part)
             else:
-                options = (part,)
-            forms: set[str] = set()
-            for option in options:
-                first, *rest = self.read(option, correct=False).tokens or [option]
-                forms.update(" ".join([form, *rest]) for form in inflections(first))
-            slots.append("|".join(sorted(forms)))
+                slots.append(self._forms((part,)))
         while slots and slots[-1] is None:
             slots.pop()
         while slots and slots[0] is None:
             slots.pop(0)
         return Phrase(tuple(slots), example.text, example.where)
+
+    def _forms(self, options: Iterable[str]) -> str:
+        """Every form of some words, as read and inflected, joined by "|"."""
+        forms: set[str] = set()
+        for option in options:
+            first, *rest = self.read(option, correct=False).tokens or [option]
+            forms.update(" ".join([form, *rest]) for form in inflections(first))
+        return "|".join(sorted(forms))
 
     def _unpack(self, packed: list[str], n: int, key: int) -> tuple[int, Phrase]:
         found = self._parsed.get(key)
@@ -283,7 +298,8 @@ class Screen:
             slot = self._slots.get(text)
             if slot is None:
                 options: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-                for option in text.split("|"):
+                forms = self.lists[text[1:-1]] if text.startswith("{") else text
+                for option in forms.split("|"):
                     first, *rest = option.split(" ")
                     options[first].append(tuple(rest))
                 slot = self._slots[text] = {w: tuple(r) for w, r in options.items()}
@@ -293,19 +309,19 @@ class Screen:
     def _words_of(self, phrase: Phrase) -> Iterator[str]:
         for text in phrase.slots:
             if text is not None and text != END:
-                yield from text.replace("|", " ").split()
+                forms = self.lists[text[1:-1]] if text.startswith("{") else text
+                yield from forms.replace("|", " ").split()
 
-    def _anchors(self, phrases: list[Phrase]) -> dict[str, list[int]]:
+    def _anchors(self, phrases: list[Phrase]) -> HashIndex:
         """Index phrases by the words of their most selective slot: the one whose words are
         least often written ("me" and "he" are in almost every message)."""
-        index: dict[str, list[int]] = defaultdict(list)
+        pairs: list[tuple[str, int]] = []
         for n, phrase in enumerate(phrases):
             slots = [s for s in self.slots(phrase) if s and END not in s]
             if slots:
                 rarest = min(slots, key=lambda s: sum(1000 if w in _COMMON else 1 for w in s))
-                for word in rarest:
-                    index[word].append(n)
-        return dict(index)
+                pairs += [(word, n) for word in rarest]
+        return HashIndex(pairs)
 
     def read(self, text: str, *, correct: bool = True) -> Reading:
         """The message's words as the screen compares them."""
@@ -369,7 +385,9 @@ class Screen:
         """Words a misspelling may be corrected to, worked out on first need."""
         if self._correctable is None:
             self._correctable = frozenset(
-                w for w in self.known - self.never_correct if len(w) >= 5 and w.isalpha()
+                w
+                for w in self.known_words.split("\n")
+                if len(w) >= 5 and w.isalpha() and w not in self.never_correct
             )
         return self._correctable
 
@@ -450,7 +468,7 @@ class Screen:
         where: dict[str, list[int]],
         excused: set[int],
         packed: list[str],
-        anchors: dict[str, list[int]],
+        anchors: HashIndex,
         offset: int,
     ) -> Iterator[tuple[int, Phrase, int, int]]:
         """The phrases of a packed list that match a sentence, each at its first match."""
@@ -478,7 +496,8 @@ class Screen:
             odds = [sum(self.weights[k * count + c] for k in ids) for c in range(count)]
             best = max(range(count), key=odds.__getitem__)
             if odds[best] >= self.bar:
-                names = {k: f for f, k in self.features.items() if k in set(ids)}
+                rows = self.names.split("\n")
+                names = {k: rows[k] for k in ids}
                 strongest = sorted(ids, key=lambda k: -self.weights[k * count + best])[:3]
                 written = {self._stems.get(w, w): w for w in reversed(words)}
                 yield (
@@ -540,13 +559,13 @@ def _slim(safety: Safety) -> Safety:
 
 def _evidence(
     documents: list[frozenset[str]], labels: list[int], ordinary: int
-) -> tuple[dict[str, int], array[float]]:
+) -> tuple[list[str], array[float]]:
     """For each feature, how much more likely each category makes it than ordinary talk.
 
     A naive Bayes model over the example sentences (label `ordinary` is ordinary talk):
     each weight is log P(feature | category) - log P(feature | ordinary), clipped so that
-    no single rare word decides. Returns feature ids and a flat array of weights, one row
-    of `ordinary` categories per feature.
+    no single rare word decides. Returns the features kept, in row order, and a flat array
+    of weights, one row of `ordinary` categories per feature.
     """
     seen: list[dict[str, int]] = [defaultdict(int) for _ in range(ordinary + 1)]
     for features, label in zip(documents, labels, strict=True):
@@ -558,15 +577,15 @@ def _evidence(
     def log_p(label: int, feature: str) -> float:
         return math.log((seen[label].get(feature, 0) + SMOOTHING) / totals[label])
 
-    weights: array[float] = array("d")
-    ids: dict[str, int] = {}
+    weights: array[float] = array("f")
+    names: list[str] = []
     for feature in vocabulary:
         calm = log_p(ordinary, feature)
         row = [max(-CALM, min(CLIP, log_p(c, feature) - calm)) for c in range(ordinary)]
         if max(abs(w) for w in row) >= PRUNE:  # a word about as common everywhere says little
-            ids[feature] = len(ids)
+            names.append(feature)
             weights.extend(row)
-    return ids, weights
+    return names, weights
 
 
 def _sentences(tokens: list[str]) -> Iterator[tuple[str, ...]]:
@@ -629,9 +648,9 @@ def _match(slots: tuple[Slot | None, ...], k: int, tokens: Sequence[str], i: int
     return None
 
 
-def _candidates(words: Iterable[str], anchors: dict[str, list[int]]) -> set[int]:
-    """The phrases whose most selective words are among some words."""
+def _candidates(words: Iterable[str], anchors: HashIndex) -> set[int]:
+    """The phrases whose most selective words are among some words (and perhaps a few more)."""
     found: set[int] = set()
     for word in words:
-        found.update(anchors.get(word, ()))
+        found.update(anchors.candidates(word))
     return found
