@@ -15,7 +15,7 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, KeysView, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -75,7 +75,9 @@ _COMMON_WORDS = """not no do does did have has had will would can could should i
 you him her his them their we our us what when if because"""
 _COMMON = _KEEP | _STOP | frozenset(_COMMON_WORDS.split())
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_CACHES = frozenset({"_slots", "_words", "_stems", "_corrected", "_correctable", "_parsed"})
+_CACHES = frozenset(
+    {"_slots", "_words", "_stems", "_corrected", "_correctable", "_parsed", "_anchored", "_names"}
+)
 """Words in almost every message: a phrase is never indexed by them."""
 
 
@@ -241,7 +243,9 @@ class Screen:
         self._stems: dict[str, str] = {}
         self._corrected: dict[str, str] = {}
         self._correctable: frozenset[str] | None = None
-        self._parsed: dict[int, tuple[int, Phrase]] = {}
+        self._parsed: dict[int, tuple[int, Phrase, tuple[Slot | None, ...]]] = {}
+        self._anchored: dict[tuple[int, str], list[int]] = {}
+        self._names: list[str] | None = None
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
@@ -282,10 +286,27 @@ class Screen:
             forms.update(" ".join([form, *rest]) for form in inflections(first))
         return "|".join(sorted(forms))
 
-    def _unpack(self, packed: list[str], n: int, key: int) -> tuple[int, Phrase]:
+    def _unpack(
+        self, packed: list[str], n: int, key: int
+    ) -> tuple[int, Phrase, tuple[Slot | None, ...]]:
+        """A packed phrase, its category and its slots, unpacked once."""
         found = self._parsed.get(key)
         if found is None:
-            found = self._parsed[key] = _unpack(packed[n])
+            number, phrase = _unpack(packed[n])
+            found = self._parsed[key] = (number, phrase, self.slots(phrase))
+        return found
+
+    def _candidates(self, where: dict[str, list[int]], anchors: HashIndex, key: int) -> set[int]:
+        """The phrases whose most selective words are in a sentence (and perhaps a few more)."""
+        found: set[int] = set()
+        cache = self._anchored
+        for word in where:
+            ids = cache.get((key, word))
+            if ids is None:
+                ids = anchors.candidates(word)
+                if len(cache) < CACHE_LIMIT:
+                    cache[key, word] = ids
+            found.update(ids)
         return found
 
     def slots(self, phrase: Phrase) -> tuple[Slot | None, ...]:
@@ -456,9 +477,9 @@ class Screen:
     def _excused(self, sentence: tuple[str, ...], where: dict[str, list[int]]) -> set[int]:
         """The positions of the words that idioms cover."""
         excused: set[int] = set()
-        for n in _candidates(where, self.idiom_anchors):
-            _, idiom = self._unpack(self.idioms, n, -1 - n)
-            for start, end in _spans(self.slots(idiom), sentence, where):
+        for n in self._candidates(where, self.idiom_anchors, -1):
+            _, _, slots = self._unpack(self.idioms, n, -1 - n)
+            for start, end in _spans(slots, sentence, where, where.keys()):
                 excused.update(range(start, end))
         return excused
 
@@ -472,9 +493,10 @@ class Screen:
         offset: int,
     ) -> Iterator[tuple[int, Phrase, int, int]]:
         """The phrases of a packed list that match a sentence, each at its first match."""
-        for n in sorted(_candidates(where, anchors)):
-            number, phrase = self._unpack(packed, n, offset + n)
-            for start, end in _spans(self.slots(phrase), sentence, where):
+        present = where.keys()
+        for n in sorted(self._candidates(where, anchors, offset)):
+            number, phrase, slots = self._unpack(packed, n, offset + n)
+            for start, end in _spans(slots, sentence, where, present):
                 if excused.isdisjoint(range(start, end)):
                     yield number, phrase, start, end
                     break
@@ -496,8 +518,9 @@ class Screen:
             odds = [sum(self.weights[k * count + c] for k in ids) for c in range(count)]
             best = max(range(count), key=odds.__getitem__)
             if odds[best] >= self.bar:
-                rows = self.names.split("\n")
-                names = {k: rows[k] for k in ids}
+                if self._names is None:
+                    self._names = self.names.split("\n")
+                names = {k: self._names[k] for k in ids}
                 strongest = sorted(ids, key=lambda k: -self.weights[k * count + best])[:3]
                 written = {self._stems.get(w, w): w for w in reversed(words)}
                 yield (
@@ -600,15 +623,18 @@ def _sentences(tokens: list[str]) -> Iterator[tuple[str, ...]]:
 
 
 def _spans(
-    slots: tuple[Slot | None, ...], sentence: tuple[str, ...], where: dict[str, list[int]]
+    slots: tuple[Slot | None, ...],
+    sentence: tuple[str, ...],
+    where: dict[str, list[int]],
+    present: KeysView[str],
 ) -> Iterator[tuple[int, int]]:
     """Where a phrase matches in a sentence: (start, end) of each match, in order.
 
-    `where` lists the positions of each word of the sentence.
+    `where` lists the positions of each word of the sentence, and `present` is its keys.
     """
-    present = where.keys()
-    if any(slot is not None and END not in slot and present.isdisjoint(slot) for slot in slots):
-        return  # some word the phrase needs is not in the sentence
+    for slot in slots:
+        if slot is not None and END not in slot and present.isdisjoint(slot):
+            return  # some word the phrase needs is not in the sentence
     first = slots[0]
     assert first is not None
     if len(first) < len(where):
@@ -646,11 +672,3 @@ def _match(slots: tuple[Slot | None, ...], k: int, tokens: Sequence[str], i: int
             if end is not None:
                 return end
     return None
-
-
-def _candidates(words: Iterable[str], anchors: HashIndex) -> set[int]:
-    """The phrases whose most selective words are among some words (and perhaps a few more)."""
-    found: set[int] = set()
-    for word in words:
-        found.update(anchors.candidates(word))
-    return found
