@@ -359,6 +359,8 @@ class Screen:
                 found = self._word(raw, correct)
                 if correct and len(words) < CACHE_LIMIT:
                     words[raw] = found
+            if not found:
+                continue
             if found[0] == BREAK:
                 if tokens and tokens[-1] != BREAK:
                     tokens.append(BREAK)
