@@ -58,11 +58,12 @@ _LOOKALIKES = str.maketrans(
 )
 _LEET = str.maketrans("013457", "oieast")
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?\n]")
-_REPEAT = re.compile(r"(.)\1{2,}")
-_DOUBLE = re.compile(r"(.)\1")
-_HEIGHT = re.compile(r"(\d)['\u2019](\d)")
-_NUMBER_WORD = re.compile(r"^(\d+)(.*)$")
-_NUMBER_RANGE = re.compile(r"^(\d{1,3})-(\d{1,3})$")
+# Patterns most messages never need: `re` compiles them on first use, not at start-up.
+_REPEAT = r"(.)\1{2,}"
+_DOUBLE = r"(.)\1"
+_HEIGHT = r"(\d)['\u2019](\d)"
+_NUMBER_WORD = r"^(\d+)(.*)$"
+_NUMBER_RANGE = r"^(\d{1,3})-(\d{1,3})$"
 _KEEP_WORDS = """i me my he she him her his they them their you your we us our it a an the to
 of and or is am are was were be been in on at so if"""
 _KEEP = frozenset(_KEEP_WORDS.split())
@@ -150,18 +151,6 @@ class Phrase(NamedTuple):
     where: Where
 
 
-class Reading(NamedTuple):
-    """A message as the screen reads it."""
-
-    tokens: list[str]
-    """Words with look-alikes, leetspeak, shorthand and misspellings undone; "." ends a sentence."""
-
-    @property
-    def text(self) -> str:
-        """The words joined by spaces, for regular expressions."""
-        return " ".join(self.tokens)
-
-
 class Screen:
     """Every safety rule, compiled once; `check` reads a message.
 
@@ -213,7 +202,7 @@ class Screen:
         labelled += [(ordinary_label, e) for e in (*safety.guards, *ordinary)]
         documents: list[frozenset[str]] = []
         for _, example in labelled:
-            tokens = self.read(example.text, correct=False).tokens
+            tokens = self.read(example.text, correct=False)
             known.update(tokens)
             documents.append(self._features(tokens))
         names, self.weights = _evidence(documents, [n for n, _ in labelled], ordinary_label)
@@ -282,7 +271,7 @@ class Screen:
         """Every form of some words, as read and inflected, joined by "|"."""
         forms: set[str] = set()
         for option in options:
-            first, *rest = self.read(option, correct=False).tokens or [option]
+            first, *rest = self.read(option, correct=False) or [option]
             forms.update(" ".join([form, *rest]) for form in inflections(first))
         return "|".join(sorted(forms))
 
@@ -344,13 +333,15 @@ class Screen:
                 pairs += [(word, n) for word in rarest]
         return HashIndex(pairs)
 
-    def read(self, text: str, *, correct: bool = True) -> Reading:
-        """The message's words as the screen compares them."""
+    def read(self, text: str, *, correct: bool = True) -> list[str]:
+        """The message's words as the screen compares them, with look-alikes, leetspeak,
+        shorthand and misspellings undone; "." ends a sentence."""
         text = clean(text).lower().translate(_LOOKALIKES)
         if not text.isascii():
             text = unicodedata.normalize("NFKD", text)
             text = "".join(c for c in text if not unicodedata.combining(c))
-        text = _HEIGHT.sub(r"\1 ft \2", text)  # 5'10 is a height, not the number 510
+        if "'" in text or "\u2019" in text:
+            text = re.sub(_HEIGHT, r"\1 ft \2", text)  # 5'10 is a height, not the number 510
         tokens: list[str] = []
         words = self._words if correct else {}
         for raw in _TOKEN.findall(expand(text)):
@@ -368,7 +359,7 @@ class Screen:
                 tokens.append(raw)  # a unit: "50 kms" is no shorthand
             else:
                 tokens.extend(found)
-        return Reading(tokens)
+        return tokens
 
     def _word(self, raw: str, correct: bool) -> tuple[str, ...]:
         """How one raw word is read: the words it stands for."""
@@ -376,14 +367,16 @@ class Screen:
             return (BREAK,)
         parts = [raw]
         if raw[0].isdigit() and not raw.isdigit():
-            parts = list(_NUMBER_WORD.match(raw).groups())  # type: ignore[union-attr]
+            parts = list(re.match(_NUMBER_WORD, raw).groups())  # type: ignore[union-attr]
         elif not raw.isalpha() and not raw.isdigit():
             parts = [raw.translate(_LEET)]  # k1ll, su1c1de; ages stay numbers
         found: list[str] = []
         for part in parts:
-            word = _REPEAT.sub(r"\1\1", part)  # sooo, killll
-            if word != part and word not in self.known:
-                word = _DOUBLE.sub(r"\1", word)  # hiiiit: hiit, then hit
+            word = part
+            if any(a == b == c for a, b, c in zip(part, part[1:], part[2:], strict=False)):
+                word = re.sub(_REPEAT, r"\1\1", part)  # sooo, killll
+                if word not in self.known:
+                    word = re.sub(_DOUBLE, r"\1", word)  # hiiiit: hiit, then hit
             if correct:
                 word = self.correct(word)
             found.extend(self.shorthand.get(word, word).split())
@@ -426,7 +419,7 @@ class Screen:
         others = {h.category.id: h.category for h in alarms if h.category.id != first.category.id}
         return first._replace(others=tuple(others.values()))
 
-    def hits(self, reading: Reading) -> Iterator[SafetyHit]:
+    def hits(self, tokens: list[str]) -> Iterator[SafetyHit]:
         """Every rule that fires on a reading, each category once per kind of rule.
 
         Rules never reach across sentences, so each distinct sentence is read once: a long
@@ -437,7 +430,7 @@ class Screen:
         done: set[tuple[str, ...]] = set()
         parts: dict[int, dict[str, str]] = defaultdict(dict)
         """For each combination, the parts found so far and the words they matched."""
-        for sentence in _sentences(reading.tokens):
+        for sentence in _sentences(tokens):
             if sentence in done:
                 continue
             done.add(sentence)
@@ -467,7 +460,7 @@ class Screen:
             if len(pieces) == needed and (number, "phrase") not in found:
                 found.add((number, "phrase"))
                 yield SafetyHit(categories[number], " ... ".join(pieces.values()), text, at)
-        text = reading.text
+        text = " ".join(tokens)
         for number, pattern, leads in self.patterns:
             if leads and not any(w in text for w in leads):
                 continue
@@ -568,7 +561,7 @@ def _expand_ranges(items: tuple[str, ...]) -> tuple[str, ...]:
     """A word list with number ranges (18-99) written out."""
     found: list[str] = []
     for item in items:
-        numbers = _NUMBER_RANGE.match(item)
+        numbers = re.match(_NUMBER_RANGE, item)
         if numbers:
             found += [str(n) for n in range(int(numbers.group(1)), int(numbers.group(2)) + 1)]
         else:
