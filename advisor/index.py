@@ -6,8 +6,8 @@ quick to unpickle from the cache, and cheap to walk for a message's few words.
 
 from __future__ import annotations
 
+import binascii
 import math
-import zlib
 from array import array
 from collections import defaultdict
 
@@ -82,7 +82,7 @@ class Index:
 
 def crc(text: str) -> int:
     """A stable 32-bit hash of a string (Python's own hash changes from run to run)."""
-    return zlib.crc32(text.encode())
+    return binascii.crc32(text.encode())
 
 
 class HashIndex:
