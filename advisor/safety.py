@@ -33,9 +33,9 @@ PARTS = 1_000_000
 CACHE_LIMIT = 100_000
 """How many words each of the screen's caches keeps."""
 CLIP = 4.0
+"""No one word may count for more than this (in log odds): a rare word is weak evidence."""
 CALM = 2.0
 """Ordinary words count against danger, but less: dating talk must not veto a disclosure."""
-"""No one word may count for more than this (in log odds): a rare word is weak evidence."""
 PRUNE = 1.0
 """Words whose weight stays below this for every category are left out of the model."""
 SMOOTHING = 0.5

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Where
 from advisor.models import Example, Resource, Safety, SafetyCategory, SafetyMode
+from advisor.safety import ALARM, CHECK_IN
 from advisor.yamlfile import YamlList, YamlMap
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from advisor.rulebook import _Loader
 
 RESOURCE_KINDS = {"crisis", "abuse", "assault", "youth", "parent"}
-TIERS = {"alarm", "check-in"}
+TIERS = {ALARM, CHECK_IN}
 _LIST_NAME = re.compile(r"\{([^{}]*)\}")
 _RANGE = re.compile(r"^\d{1,3}-\d{1,3}$")
 
@@ -175,9 +176,9 @@ def merge(base: Safety, extra: Safety) -> Safety:
 def check_lists(loader: _Loader, safety: Safety) -> None:
     """Every `{name}` a phrase or idiom uses must be a list under `words:`, and every
     check-in must escalate to an alarm category."""
-    alarms = {c.id for c in safety.categories if c.tier == "alarm"}
+    alarms = {c.id for c in safety.categories if c.tier == ALARM}
     for c in safety.categories:
-        if c.tier == "check-in" and c.escalate not in alarms:
+        if c.tier == CHECK_IN and c.escalate not in alarms:
             loader.add(
                 c.where,
                 f"the check-in '{c.id}' needs 'escalate:' naming an alarm category",
