@@ -267,6 +267,16 @@ class _Loader:
             )
         return tuple(found)
 
+    def tests(self, m: YamlMap, file: str) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+        """A rule's `tests:`: the phrasings that must match it, and those that must not."""
+        tests = m.get("tests")
+        if tests is None:
+            return (), ()
+        t = self.mapping(tests, _at(m, "tests", file), "tests", set(), {"match", "not_match"})
+        if t is None:
+            return (), ()
+        return self.texts(t, "match", file), self.texts(t, "not_match", file)
+
     def ids(self, m: YamlMap, key: str, file: str) -> tuple[str, ...]:
         return tuple(e.text for e in self.texts(m, key, file))
 
@@ -308,14 +318,7 @@ class _Loader:
         intent_id = self.ident(m, "id", file)
         if intent_id in RESERVED_IDS:
             self.add(_at(m, "id", file), f"the id '{intent_id}' is reserved", "choose another id")
-        must: tuple[Example, ...] = ()
-        must_not: tuple[Example, ...] = ()
-        tests = m.get("tests")
-        if tests is not None:
-            t = self.mapping(tests, _at(m, "tests", file), "tests", set(), {"match", "not_match"})
-            if t is not None:
-                must = self.texts(t, "match", file)
-                must_not = self.texts(t, "not_match", file)
+        must, must_not = self.tests(m, file)
         return Intent(
             id=intent_id,
             kind="situation",

@@ -270,14 +270,7 @@ def _category(loader: _Loader, item: Any, where: Where, file: str) -> SafetyCate
             "the safety category has no way to be recognised",
             "add examples (plain sentences) or phrases",
         )
-    must: tuple[Example, ...] = ()
-    must_not: tuple[Example, ...] = ()
-    tests = c.get("tests")
-    if tests is not None:
-        t = loader.mapping(tests, _at(c, "tests", file), "tests", set(), {"match", "not_match"})
-        if t is not None:
-            must = loader.texts(t, "match", file)
-            must_not = loader.texts(t, "not_match", file)
+    must, must_not = loader.tests(c, file)
     return SafetyCategory(
         id=loader.ident(c, "id", file),
         title=loader.text(c, "title", file),
