@@ -221,9 +221,6 @@ class Screen:
         self.known_words = "\n".join(words_known)
         self.never_correct = safety.never_correct
         self.bar = math.log(safety.bar / (1 - safety.bar)) if 0 < safety.bar < 1 else math.inf
-        self._learned = [n for n, c in enumerate(safety.categories) if c.tier == ALARM]
-        """The categories the model may raise: a check-in is asked only on its phrases, since
-        vague distress is worded like ordinary sadness."""
         """The log odds the example model needs."""
         self.safety = _slim(safety)
         self._reset()
@@ -516,7 +513,7 @@ class Screen:
             if sum(self.top[k] for k in ids) < self.bar:
                 continue  # not even the most favourable reading could reach the bar
             odds = [sum(self.weights[k * count + c] for k in ids) for c in range(count)]
-            best = max(self._learned, key=odds.__getitem__)
+            best = max(range(count), key=odds.__getitem__)
             if odds[best] >= self.bar:
                 if self._names is None:
                     self._names = self.names.split("\n")
