@@ -277,5 +277,5 @@ def test_the_development_half_stays_above_its_floor(advisor: Advisor) -> None:
     crisis = [r for r in results if r.case.expected == "safety"]
     calm = [r for r in results if r.case.expected != "safety"]
     assert len(crisis) >= 250 and len(calm) >= 200
-    assert sum(r.alarmed for r in crisis) / len(crisis) >= 0.9
-    assert sum(r.alarmed for r in calm) / len(calm) <= 0.02
+    assert sum(r.alarmed for r in crisis) / len(crisis) >= 0.93
+    assert sum(r.alarmed for r in calm) / len(calm) <= 0.03
