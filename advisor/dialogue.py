@@ -93,11 +93,6 @@ class Conversation:
         self.state = State()
         self._answer_forms: dict[str, str] = {}
 
-    @property
-    def in_safety_mode(self) -> bool:
-        """True while advisor gives no dating advice because the writer told of danger."""
-        return self.state.safety is not None
-
     def reset(self) -> None:
         """Forget everything and start again (the same seed gives the same conversation)."""
         self.random = random.Random(self.seed)
