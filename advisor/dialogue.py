@@ -171,7 +171,15 @@ class Conversation:
             category = next(c for c in self.book.safety.categories if c.id == escalate)
             return self._danger(text, SafetyHit(category, text.strip()))
         noes = mode.no if state.checking else ()
-        if short and self._fits(text, [*mode.safe, *noes]) >= ANSWER_CUTOFF:
+        words = self._plain(text).split()
+        # "no, I was being dramatic" answers a check-in as plainly as "no" does; but not
+        # "no, I'm not ok", which is no answer to leave on
+        plain_no = (
+            bool(words)
+            and words[0] in {n.lower() for n in noes if " " not in n}
+            and not {"not", "never", "no", "nothing"} & set(words[1:])
+        )
+        if short and (plain_no or self._fits(text, [*mode.safe, *noes]) >= ANSWER_CUTOFF):
             hit = state.safety
             state.safety, state.checking = None, None
             return self._finish(self._safety_reply(text, mode.left, hit))

@@ -160,3 +160,17 @@ def test_a_caught_crisis_message_never_leads_to_dating_advice(
     for follow_up in later:
         turn = talk.say(follow_up)
         assert turn.advice.rules == () and dating_words(advisor, turn.advice.reply) == []
+
+
+def test_a_no_with_reasons_answers_a_check_in(advisor: Advisor) -> None:
+    talk = Talk(advisor)
+    talk.say("I just want to disappear")
+    turn = talk.say("no, I was being dramatic about a date")
+    assert not turn.safety_mode and "glad you're safe" in turn.advice.reply
+    assert talk.say("he never called after our date").advice.intent == "went-silent"
+
+
+def test_a_no_that_is_not_fine_keeps_safety_mode(advisor: Advisor) -> None:
+    talk = Talk(advisor)
+    talk.say("I just want to disappear")
+    assert talk.say("no, I'm not ok").safety_mode
