@@ -61,6 +61,10 @@ class Chat:
             # me" is a message, and goes through the safety screen like any other.
             self.command(text)
             return
+        if name.startswith("/") and not argument and self.conversation.advisor.danger(text) is None:
+            # A mistyped command ("/hlep"), and nothing else: say so rather than advise on it.
+            self.notice(f"There is no command {name}; /help lists them.")
+            return
         turn = self.conversation.send(line)
         self.transcript += [("You", turn.advice.question.strip()), ("advisor", turn.advice.reply)]
         self.show(turn)

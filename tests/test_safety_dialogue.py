@@ -174,3 +174,13 @@ def test_a_no_that_is_not_fine_keeps_safety_mode(advisor: Advisor) -> None:
     talk = Talk(advisor)
     talk.say("I just want to disappear")
     assert talk.say("no, I'm not ok").safety_mode
+
+
+def test_a_mistyped_command_is_named_and_a_slash_message_is_screened(advisor: Advisor) -> None:
+    shown: list[str] = []
+    chat = Chat(Conversation(advisor), lambda lines: shown.extend(t for _, t in lines))
+    chat.handle("/hlep")
+    assert "There is no command /hlep" in "\n".join(shown)
+    shown.clear()
+    chat.handle("/kms")
+    assert "988" in "\n".join(shown)
